@@ -1,0 +1,93 @@
+/**
+ * Request bodies: what users pass in, turned into something each attempt can send, and honest about
+ * whether a second attempt can send it again.
+ *
+ * @module
+ */
+import { Readable } from 'node:stream';
+import { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { ConfigError } from '../errors.js';
+import type { BodyInput } from '../store/types.js';
+
+/** A body held in memory: replayable, length and hash known. */
+export interface BytesBody {
+  kind: 'bytes';
+  bytes: Uint8Array;
+}
+
+/** A streaming body: `open()` gives the stream for an attempt; `replayable` says whether it can be called twice. */
+export interface StreamBody {
+  kind: 'stream';
+  replayable: boolean;
+  /** Returns the stream to send in this attempt (the same one each time for a one-shot stream). */
+  open(): Readable;
+  /** True once a one-shot stream has given away bytes, so it cannot be sent again. */
+  consumed(): boolean;
+}
+
+export type PreparedBody = BytesBody | StreamBody;
+
+/** Normalises a user body. Strings become UTF-8 bytes; streams stay streams. */
+export function prepareBody(input: BodyInput, option = 'body'): PreparedBody {
+  if (typeof input === 'string') return { kind: 'bytes', bytes: Buffer.from(input, 'utf8') };
+  if (input instanceof Uint8Array) return { kind: 'bytes', bytes: input };
+  if (typeof input === 'function') {
+    return {
+      kind: 'stream',
+      replayable: true,
+      open: () => toReadable(input(), option),
+      consumed: () => false,
+    };
+  }
+  const stream = toReadable(input, option);
+  let opened = false;
+  return {
+    kind: 'stream',
+    replayable: false,
+    open: () => {
+      opened = true;
+      return stream;
+    },
+    consumed: () => opened && (stream.readableDidRead || stream.destroyed),
+  };
+}
+
+function toReadable(input: unknown, option: string): Readable {
+  if (input instanceof Readable) return input;
+  if (input instanceof WebReadableStream) return Readable.fromWeb(input);
+  if (input !== null && typeof input === 'object' && Symbol.asyncIterator in input) {
+    return Readable.from(input as AsyncIterable<Uint8Array>, { objectMode: false });
+  }
+  throw new ConfigError(
+    `${option} must be a string, Uint8Array, Readable, ReadableStream, async iterable or a function returning a stream`,
+    option,
+  );
+}
+
+/**
+ * Reads a stream in parts of exactly `partSize` bytes (the last may be shorter), holding at most one
+ * part plus one chunk in memory. Used to upload streams of unknown length in replayable pieces.
+ */
+export async function* readParts(stream: Readable, partSize: number): AsyncGenerator<Buffer> {
+  let chunks: Buffer[] = [];
+  let held = 0;
+  for await (const chunk of stream) {
+    let buf =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    while (held + buf.length >= partSize) {
+      const take = partSize - held;
+      chunks.push(buf.subarray(0, take));
+      yield Buffer.concat(chunks, partSize);
+      chunks = [];
+      held = 0;
+      buf = buf.subarray(take);
+    }
+    if (buf.length > 0) {
+      chunks.push(buf);
+      held += buf.length;
+    }
+  }
+  if (held > 0) yield Buffer.concat(chunks, held);
+}

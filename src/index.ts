@@ -1,0 +1,42 @@
+/**
+ * s3func: distributed locks, leases, fencing tokens and leader election on plain object storage,
+ * with a thin, fast S3 client of its own.
+ *
+ * @packageDocumentation
+ */
+export {
+  B2Error,
+  BodyNotReplayableError,
+  ConfigError,
+  DeleteObjectsError,
+  type DeleteObjectsFailure,
+  isNotFound,
+  isRetryableError,
+  isS3funcError,
+  LockLostError,
+  LockStateError,
+  LockTimeoutError,
+  NetworkError,
+  PreconditionFailedError,
+  ResponseError,
+  S3Error,
+  S3funcError,
+  type S3funcErrorCode,
+  TicketLostError,
+  TimeoutError,
+} from './errors.js';
+export type { RetryOptions } from './http/retry-policy.js';
+export type { TransportOptions } from './http/transport.js';
+export type { AcquireOptions, LockOptions } from './lock/defaults.js';
+export type { LockEvents, TicketInfo } from './lock/events.js';
+export type { LeaseInfo, TicketStatus } from './lock/inspect.js';
+export { createLock, Lock, PendingLock, withLock } from './lock/lock.js';
+export type { LockState } from './lock/lock-core.js';
+export type { LockRuntime } from './lock/runtime.js';
+export { CoordinationSession } from './lock/session-base.js';
+export type { LockMode } from './lock/ticket.js';
+export type { DeleteObjectsResult } from './s3/delete-objects.js';
+export type { S3Credentials, S3SessionOptions } from './s3/options.js';
+export { S3Session } from './s3/session.js';
+export { type PresignInput, presignUrl, type SignRequestInput, signRequest } from './s3/sigv4/index.js';
+export type * from './store/types.js';

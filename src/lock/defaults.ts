@@ -1,0 +1,152 @@
+/**
+ * Lock options, their defaults (declared once), and their validation.
+ *
+ * @module
+ */
+import { ConfigError } from '../errors.js';
+import { validateNumber, validateOptions, validateSignal } from '../store/validate.js';
+import { validateLockId } from './names.js';
+import { type LockRuntime, realRuntime } from './runtime.js';
+import type { LockMode } from './ticket.js';
+
+/** Options of a lock. Durations in milliseconds. */
+export interface LockOptions {
+  /** `exclusive` excludes everyone; `shared` holders coexist and exclude only exclusive ones. @default 'exclusive' */
+  mode?: LockMode | undefined;
+  /** Lease duration: a contender whose lease object stays unchanged this long may be broken. @default 30000 */
+  leaseMs?: number | undefined;
+  /**
+   * How long before others could break us we consider the lock lost when renewals fail. Must cover
+   * listing staleness plus clock-rate drift over a lease. @default leaseMs / 5
+   */
+  leaseMarginMs?: number | undefined;
+  /**
+   * Wait between the winning listing and the confirming one. Must be at least the store's timestamp
+   * granularity plus server clock skew (AWS and B2 list whole seconds). @default 1000
+   */
+  settleDelayMs?: number | undefined;
+  /** Listing interval while waiting (jittered by ±20%). @default 1000 */
+  pollIntervalMs?: number | undefined;
+  /** How long to wait for our own ticket to show in listings before distrusting the store. @default 30000 */
+  visibilityTimeoutMs?: number | undefined;
+  /** Give up acquiring after this long (`await session.lock()` and `withLock` then throw `LockTimeoutError`). @default unlimited */
+  timeoutMs?: number | undefined;
+  /** Recover an existing ticket by its id (13 hex characters) instead of writing a new one. */
+  lockId?: string | undefined;
+  /** Break waiting-for tickets whose lease expired. @default true */
+  breakExpired?: boolean | undefined;
+  /** Release on SIGINT/SIGTERM/SIGHUP and `beforeExit` while held. @default true */
+  cleanupOnExit?: boolean | undefined;
+  /** Describes the holder in its lease object (shown by `lock status`). @default `${hostname}:${pid}` */
+  owner?: string | undefined;
+  /** Clock, timers and randomness; the simulation passes a virtual one. @default real time */
+  runtime?: LockRuntime | undefined;
+}
+
+/** Options of one `acquire` call. */
+export interface AcquireOptions {
+  /** Wait for the lock (true) or give up at the first sign of contention (false). @default true */
+  blocking?: boolean | undefined;
+  /** Give up after this long; `acquire` then resolves to false. @default the lock's `timeoutMs` */
+  timeoutMs?: number | undefined;
+  /** Aborts the attempt; `acquire` then rejects with the signal's reason and leaves nothing behind. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Defaults, declared once. */
+export const LOCK_DEFAULTS = Object.freeze({
+  mode: 'exclusive' as LockMode,
+  leaseMs: 30_000,
+  settleDelayMs: 1_000,
+  pollIntervalMs: 1_000,
+  visibilityTimeoutMs: 30_000,
+  /** Age beyond which `breakOtherLocks` deletes a ticket by default: tickets carry session start, not activity. */
+  breakAgeMs: 2 * 60 * 60 * 1000,
+  /** Upper bound on release work when the process is exiting. */
+  exitCleanupMs: 5_000,
+});
+
+/** Fraction of the lease kept as safety margin by default. */
+const DEFAULT_MARGIN_FRACTION = 1 / 5;
+
+export interface ResolvedLockOptions {
+  mode: LockMode;
+  leaseMs: number;
+  leaseMarginMs: number;
+  settleDelayMs: number;
+  pollIntervalMs: number;
+  visibilityTimeoutMs: number;
+  timeoutMs: number | undefined;
+  lockId: string | undefined;
+  breakExpired: boolean;
+  cleanupOnExit: boolean;
+  owner: string | undefined;
+  runtime: LockRuntime;
+}
+
+const KNOWN = [
+  'mode',
+  'leaseMs',
+  'leaseMarginMs',
+  'settleDelayMs',
+  'pollIntervalMs',
+  'visibilityTimeoutMs',
+  'timeoutMs',
+  'lockId',
+  'breakExpired',
+  'cleanupOnExit',
+  'owner',
+  'runtime',
+] as const;
+
+/** Validates lock options and fills in defaults. */
+export function resolveLockOptions(options: LockOptions = {}, where = 'lock'): ResolvedLockOptions {
+  validateOptions(options, KNOWN, where);
+  const mode = options.mode ?? LOCK_DEFAULTS.mode;
+  if (mode !== 'exclusive' && mode !== 'shared') {
+    throw new ConfigError(
+      `${where}: mode must be 'exclusive' or 'shared', got ${JSON.stringify(mode)}`,
+      'mode',
+    );
+  }
+  validateNumber(options.leaseMs, 'leaseMs', { min: 100, max: 24 * 3600_000 });
+  const leaseMs = options.leaseMs ?? LOCK_DEFAULTS.leaseMs;
+  validateNumber(options.leaseMarginMs, 'leaseMarginMs', { min: 0, max: leaseMs * (2 / 3) });
+  validateNumber(options.settleDelayMs, 'settleDelayMs');
+  validateNumber(options.pollIntervalMs, 'pollIntervalMs', { min: 1 });
+  validateNumber(options.visibilityTimeoutMs, 'visibilityTimeoutMs', { min: 1 });
+  validateNumber(options.timeoutMs, 'timeoutMs');
+  if (options.lockId !== undefined) validateLockId(options.lockId);
+  for (const flag of ['breakExpired', 'cleanupOnExit'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+      throw new ConfigError(`${where}: ${flag} must be a boolean`, flag);
+    }
+  }
+  if (options.owner !== undefined && typeof options.owner !== 'string') {
+    throw new ConfigError(`${where}: owner must be a string`, 'owner');
+  }
+  return {
+    mode,
+    leaseMs,
+    leaseMarginMs: options.leaseMarginMs ?? Math.round(leaseMs * DEFAULT_MARGIN_FRACTION),
+    settleDelayMs: options.settleDelayMs ?? LOCK_DEFAULTS.settleDelayMs,
+    pollIntervalMs: options.pollIntervalMs ?? LOCK_DEFAULTS.pollIntervalMs,
+    visibilityTimeoutMs: options.visibilityTimeoutMs ?? LOCK_DEFAULTS.visibilityTimeoutMs,
+    timeoutMs: options.timeoutMs,
+    lockId: options.lockId,
+    breakExpired: options.breakExpired ?? true,
+    cleanupOnExit: options.cleanupOnExit ?? true,
+    owner: options.owner,
+    runtime: options.runtime ?? realRuntime,
+  };
+}
+
+/** Validates one acquire call's options. */
+export function validateAcquireOptions(options: AcquireOptions): void {
+  validateOptions(options, ['blocking', 'timeoutMs', 'signal'], 'acquire');
+  if (options.blocking !== undefined && typeof options.blocking !== 'boolean') {
+    throw new ConfigError('acquire: blocking must be a boolean', 'blocking');
+  }
+  validateNumber(options.timeoutMs, 'timeoutMs');
+  validateSignal(options.signal);
+}

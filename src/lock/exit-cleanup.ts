@@ -1,0 +1,81 @@
+/**
+ * Releasing held locks when the process is asked to exit.
+ *
+ * Handlers for SIGINT, SIGTERM, SIGHUP and `beforeExit` are installed while at least one lock is
+ * registered and removed when the last one is released, so a process holding no lock behaves exactly
+ * as if this module did not exist. On a signal, every registered lock is released (bounded in time);
+ * then, unless the application listens for that signal itself, the signal is raised again so the
+ * process ends as it would have (exit status 128 + signal number: 130, 143, 129).
+ *
+ * @module
+ */
+import { LOCK_DEFAULTS } from './defaults.js';
+
+/** Something that can be released at exit. */
+export interface ExitReleasable {
+  releaseForExit(): Promise<void>;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type ExitSignal = (typeof SIGNALS)[number];
+
+const registered = new Set<ExitReleasable>();
+let installed = false;
+let exiting: Promise<void> | undefined;
+
+const onSignal = (signal: ExitSignal) => {
+  void releaseAll().then(() => {
+    uninstall();
+    // the application's own handler decides what happens next; otherwise die as we would have
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+};
+const onBeforeExit = () => {
+  if (registered.size > 0) void releaseAll();
+};
+
+/** Registers `lock` for release at exit; returns the function that unregisters it. */
+export function registerForExit(lock: ExitReleasable): () => void {
+  registered.add(lock);
+  install();
+  return () => {
+    registered.delete(lock);
+    if (registered.size === 0 && exiting === undefined) uninstall();
+  };
+}
+
+/** Number of locks currently registered (for inspection). */
+export function registeredForExit(): number {
+  return registered.size;
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('beforeExit', onBeforeExit);
+}
+
+function uninstall(): void {
+  if (!installed) return;
+  installed = false;
+  for (const signal of SIGNALS) process.off(signal, onSignal);
+  process.off('beforeExit', onBeforeExit);
+}
+
+/** Releases every registered lock, giving up after `LOCK_DEFAULTS.exitCleanupMs`. */
+function releaseAll(): Promise<void> {
+  exiting ??= (async () => {
+    const all = [...registered];
+    registered.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, LOCK_DEFAULTS.exitCleanupMs);
+    });
+    await Promise.race([Promise.allSettled(all.map((l) => l.releaseForExit())), timeout]);
+    clearTimeout(timer);
+  })().finally(() => {
+    exiting = undefined;
+  });
+  return exiting;
+}

@@ -1,0 +1,108 @@
+/**
+ * Looking at a lock from outside: who holds it, who waits, their leases; and breaking old tickets.
+ *
+ * @module
+ */
+import type { ObjectStore } from '../store/types.js';
+import { evaluateElection } from './election.js';
+import type { TicketInfo } from './events.js';
+import type { ListedLease } from './lease-observer.js';
+import { describeTicket } from './lock-core.js';
+import { deleteContender, listLeases, listTickets } from './lock-store.js';
+import type { LockKeys } from './names.js';
+import type { Ticket } from './ticket.js';
+
+/** What the store shows of one contender's lease. */
+export interface LeaseInfo {
+  /** The lease duration its holder declared. */
+  leaseMs: number;
+  /** When the lease object was last written, by the store's clock. */
+  lastModified: Date;
+  /** True when the last renewal is older than the lease by our clock: a hint, not a verdict. */
+  stale: boolean;
+  /** Who holds it (host:pid or the `owner` option), when read. */
+  owner?: string | undefined;
+}
+
+/** One ticket in a lock's status. */
+export interface TicketStatus extends TicketInfo {
+  /** This ticket wins the election on this listing (it holds the lock, or is about to). */
+  holding: boolean;
+  /** Undefined for tickets without a lease (Python s3func contenders, or a lease not yet listed). */
+  lease: LeaseInfo | undefined;
+}
+
+/** Inspects a lock: tickets oldest first, with lease state and who holds it. */
+export async function inspectLock(
+  store: ObjectStore,
+  keys: LockKeys,
+  options: {
+    readOwners?: boolean | undefined;
+    signal?: AbortSignal | undefined;
+    wallNowMs?: number | undefined;
+  } = {},
+): Promise<TicketStatus[]> {
+  const [tickets, leases] = await Promise.all([
+    listTickets(store, keys, options.signal),
+    listLeases(store, keys, options.signal),
+  ]);
+  const now = options.wallNowMs ?? Date.now();
+  const ordered = [...tickets.values()].sort(
+    (a, b) => a.timestampMs - b.timestampMs || (a.lockId < b.lockId ? -1 : 1),
+  );
+  return Promise.all(
+    ordered.map(async (ticket) => ({
+      ...describeTicket(ticket, now),
+      holding: evaluateElection(tickets, { lockId: ticket.lockId, mode: ticket.mode }).outcome === 'acquired',
+      lease: await leaseInfo(store, leases.get(ticket.lockId), now, options),
+    })),
+  );
+}
+
+async function leaseInfo(
+  store: ObjectStore,
+  lease: ListedLease | undefined,
+  now: number,
+  options: { readOwners?: boolean | undefined; signal?: AbortSignal | undefined },
+): Promise<LeaseInfo | undefined> {
+  if (!lease) return undefined;
+  const info: LeaseInfo = {
+    leaseMs: lease.leaseMs,
+    lastModified: lease.lastModified,
+    stale: now - lease.lastModified.getTime() > lease.leaseMs,
+  };
+  if (options.readOwners) {
+    try {
+      const body = await (await store.getObject(lease.key, { signal: options.signal })).json<{
+        owner?: unknown;
+      }>();
+      if (typeof body.owner === 'string') info.owner = body.owner;
+    } catch {
+      // a lease deleted meanwhile, or not ours to parse: the owner stays unknown
+    }
+  }
+  return info;
+}
+
+/**
+ * Deletes the tickets (and leases) of `keys` whose listing timestamp is more than `olderThanMs`
+ * before our wall clock, except `exceptLockId`. Returns the broken lock ids.
+ */
+export async function breakOldTickets(
+  store: ObjectStore,
+  keys: LockKeys,
+  options: {
+    olderThanMs: number;
+    exceptLockId?: string | undefined;
+    signal?: AbortSignal | undefined;
+    wallNowMs: number;
+  },
+): Promise<string[]> {
+  const tickets = await listTickets(store, keys, options.signal);
+  const old = [...tickets.values()].filter(
+    (t: Ticket) =>
+      t.lockId !== options.exceptLockId && options.wallNowMs - t.timestampMs > options.olderThanMs,
+  );
+  for (const t of old) await deleteContender(store, keys, t.lockId, { signal: options.signal });
+  return old.map((t) => t.lockId);
+}

@@ -1,0 +1,150 @@
+/**
+ * The holder's side of a lease: rewrite the lease object every `leaseMs / 3`, and give the lock up
+ * before anyone else could break it.
+ *
+ * The rule that makes this safe: an observer breaks a ticket only after seeing its lease object
+ * unchanged for a full `leaseMs` on its own clock. The keeper therefore trusts a renewal only from the
+ * moment its request *started*, and only if it completed before the current deadline; the deadline is
+ * `start + leaseMs - marginMs`. The margin absorbs listing staleness and clock-rate drift (see the
+ * README's Guarantees). Missing the deadline means the lock is lost, and the keeper says so at once.
+ *
+ * @module
+ */
+import type { ObjectStore } from '../store/types.js';
+import type { LockRuntime } from './runtime.js';
+
+export interface LeaseKeeperOptions {
+  store: ObjectStore;
+  key: string;
+  leaseMs: number;
+  marginMs: number;
+  runtime: LockRuntime;
+  /** The body of each renewal; must differ every time (it carries a counter) so the ETag changes. */
+  body: (renewal: number) => string;
+  /** Extra check after each renewal (our ticket still exists); false means the lock is lost. */
+  check?: ((signal: AbortSignal) => Promise<boolean>) | undefined;
+  onRenewed?: ((renewal: number, deadlineMs: number) => void) | undefined;
+  onLost: (reason: string, cause?: unknown) => void;
+}
+
+/** Keeps one lease alive until stopped or lost. */
+export class LeaseKeeper {
+  readonly #o: LeaseKeeperOptions;
+  readonly #stop = new AbortController();
+  #deadlineMs = 0;
+  #renewals = 0;
+  #lost = false;
+  #loop: Promise<void> | undefined;
+  /** Version ids our renewals created on a versioned store, oldest first; all but the newest are deleted. */
+  readonly #versions: string[] = [];
+
+  constructor(options: LeaseKeeperOptions) {
+    this.#o = options;
+  }
+
+  /** Monotonic time until which the lease is trusted. */
+  get deadlineMs(): number {
+    return this.#deadlineMs;
+  }
+
+  /** True while the lease is trusted. */
+  isLive(): boolean {
+    return !this.#lost && !this.#stop.signal.aborted && this.#o.runtime.now() < this.#deadlineMs;
+  }
+
+  /** Writes the first lease (throws if it cannot) and starts renewing in the background. */
+  async start(signal?: AbortSignal): Promise<void> {
+    const started = this.#o.runtime.now();
+    await this.#write(signal);
+    this.#deadlineMs = started + this.#o.leaseMs - this.#o.marginMs;
+    this.#loop = this.#run();
+  }
+
+  /** Stops renewing and waits for an in-flight renewal to finish. Idempotent. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#loop;
+  }
+
+  /** Version ids of lease objects written and not yet deleted (for release). */
+  get writtenVersions(): readonly string[] {
+    return this.#versions;
+  }
+
+  async #run(): Promise<void> {
+    const { runtime, leaseMs } = this.#o;
+    const interval = leaseMs / 3;
+    let nextAt = runtime.now() + interval;
+    let failures = 0;
+    let lastError: unknown;
+    while (!this.#stop.signal.aborted) {
+      const now = runtime.now();
+      if (now >= this.#deadlineMs) {
+        this.#lose('the lease could not be renewed before its deadline', lastError);
+        return;
+      }
+      try {
+        await runtime.sleep(Math.max(0, Math.min(nextAt, this.#deadlineMs) - now), this.#stop.signal, {
+          ref: false,
+        });
+      } catch {
+        return; // stopped
+      }
+      if (runtime.now() >= this.#deadlineMs) continue;
+      const started = runtime.now();
+      const attempt = new AbortController();
+      const onStop = () => attempt.abort();
+      this.#stop.signal.addEventListener('abort', onStop, { once: true });
+      // a renewal still running at the deadline is worthless: abort it there
+      const timer = runtime.sleep(this.#deadlineMs - started, attempt.signal, { ref: false }).then(
+        () => attempt.abort(),
+        () => {},
+      );
+      try {
+        await this.#write(attempt.signal);
+        if (runtime.now() >= this.#deadlineMs) continue;
+        this.#deadlineMs = started + leaseMs - this.#o.marginMs;
+        if (this.#o.check && !(await this.#o.check(attempt.signal))) {
+          this.#lose('our ticket is no longer in the store');
+          return;
+        }
+        this.#o.onRenewed?.(this.#renewals, this.#deadlineMs);
+        failures = 0;
+        nextAt = started + interval;
+      } catch (error) {
+        if (this.#stop.signal.aborted) return;
+        lastError = error;
+        failures++;
+        // retry soon, but spread out: the deadline is what ends the attempts
+        nextAt =
+          runtime.now() + Math.min(interval, 250 * 2 ** Math.min(failures, 5)) * (0.5 + runtime.random() / 2);
+      } finally {
+        attempt.abort();
+        this.#stop.signal.removeEventListener('abort', onStop);
+        await timer;
+      }
+    }
+  }
+
+  async #write(signal: AbortSignal | undefined): Promise<void> {
+    const renewal = ++this.#renewals;
+    const result = await this.#o.store.putObject(this.#o.key, this.#o.body(renewal), {
+      contentType: 'application/json',
+      signal,
+    });
+    if (result.versionId !== undefined && result.versionId !== 'null') {
+      this.#versions.push(result.versionId);
+      // on a versioned store every renewal is a new version; keep only the newest so listings stay small
+      while (this.#versions.length > 1) {
+        const old = this.#versions.shift() as string;
+        this.#o.store.deleteObject(this.#o.key, { versionId: old }).catch(() => this.#versions.unshift(old));
+      }
+    }
+  }
+
+  #lose(reason: string, cause?: unknown): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    this.#o.onLost(reason, cause);
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * The state machine of one lock: write a ticket, win the election, hold it under a lease, release.
+ *
+ * `LockCore` does the work; the `Lock` facades users hold (see `lock.ts`) delegate to it. The steps of
+ * an acquisition, in order (DESIGN §3):
+ *
+ * 1. start the lease (written before the ticket, so a ticket never exists without one);
+ * 2. write the ticket, seq-0 then seq-1 (or recover an existing one by id);
+ * 3. self-visibility gate: list until our own ticket is complete in the listing;
+ * 4. election over each listing; while waiting, poll with jitter and break blockers whose lease
+ *    expired; a winning listing must be confirmed by another after `settleDelayMs`;
+ * 5. for an exclusive lock, take the next fencing token.
+ *
+ * @module
+ */
+
+import { hostname } from 'node:os';
+import { EventEmitter } from 'eventemitter3';
+import { LockLostError, LockStateError, TicketLostError } from '../errors.js';
+import { abortReason } from '../http/abort.js';
+import type { ObjectStore } from '../store/types.js';
+import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
+import { evaluateElection } from './election.js';
+import type { LockEvents, TicketInfo } from './events.js';
+import { registerForExit } from './exit-cleanup.js';
+import { pruneFences, takeFencingToken } from './fencing.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { LeaseObserver } from './lease-observer.js';
+import {
+  deleteContender,
+  listLeases,
+  listOwnTicket,
+  listTickets,
+  type ObjectRef,
+  writeTicket,
+} from './lock-store.js';
+import { type LockKeys, leaseKey, newLockId } from './names.js';
+import { isComplete, type Ticket } from './ticket.js';
+
+/** Where a lock is in its life. */
+export type LockState = 'idle' | 'acquiring' | 'held' | 'releasing' | 'lost';
+
+/** Jitter applied to the poll interval, so waiters do not list in lockstep. */
+const POLL_JITTER = 0.2;
+
+/** The working part of a lock. One per `session.lock()` call. */
+export class LockCore extends EventEmitter<LockEvents> {
+  readonly store: ObjectStore;
+  readonly keys: LockKeys;
+  readonly options: ResolvedLockOptions;
+  #state: LockState = 'idle';
+  #lockId: string | undefined;
+  #keeper: LeaseKeeper | undefined;
+  #written: ObjectRef[] = [];
+  #fencingToken: number | undefined;
+  #holder: AbortController | undefined;
+  #attempt: AbortController | undefined;
+  #unregisterExit: (() => void) | undefined;
+  #releasing: Promise<void> | undefined;
+  #lostError: LockLostError | undefined;
+  #acquiredAtMs: number | undefined;
+
+  constructor(store: ObjectStore, keys: LockKeys, options: ResolvedLockOptions) {
+    super();
+    this.store = store;
+    this.keys = keys;
+    this.options = options;
+    this.#lockId = options.lockId;
+  }
+
+  get state(): LockState {
+    return this.#state;
+  }
+  get lockId(): string | undefined {
+    return this.#lockId;
+  }
+  get fencingToken(): number | undefined {
+    return this.#state === 'held' ? this.#fencingToken : undefined;
+  }
+  /** Aborts when the lock is lost or released; a fresh signal per acquisition. */
+  get signal(): AbortSignal | undefined {
+    return this.#holder?.signal;
+  }
+
+  /** True while held and the lease is trusted (no request is sent). */
+  isHeld(): boolean {
+    return this.#state === 'held' && (this.#keeper?.isLive() ?? false);
+  }
+
+  /** Acquires the lock. Resolves true when held, false when not (non-blocking contention or timeout). */
+  async acquire(options: AcquireOptions = {}): Promise<boolean> {
+    validateAcquireOptions(options);
+    if (this.#state === 'held') return true;
+    if (this.#state !== 'idle')
+      throw new LockStateError(`cannot acquire lock ${JSON.stringify(this.keys.name)} while ${this.#state}`);
+    const { runtime } = this.options;
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : runtime.now() + timeoutMs;
+    const blocking = options.blocking ?? true;
+    this.#state = 'acquiring';
+    this.#lostError = undefined;
+    const attempt = new AbortController();
+    this.#attempt = attempt;
+    const signal = options.signal ? AbortSignal.any([options.signal, attempt.signal]) : attempt.signal;
+    const started = runtime.now();
+    try {
+      await this.#startTicket(signal);
+      const won = await this.#elect(signal, blocking, deadline);
+      if (!won) {
+        await this.#discardTicket();
+        this.#state = 'idle';
+        return false;
+      }
+      if (this.options.mode === 'exclusive') {
+        this.#fencingToken = await takeFencingToken(this.store, this.keys, this.#lockId as string, signal);
+      }
+      if (!this.#keeper?.isLive())
+        throw this.#lostError ?? new LockLostError(this.keys.name, 'the lease expired while acquiring');
+      this.#state = 'held';
+      this.#holder = new AbortController();
+      this.#acquiredAtMs = runtime.now();
+      this.emit('acquired', {
+        lockId: this.#lockId as string,
+        fencingToken: this.#fencingToken,
+        waitedMs: runtime.now() - started,
+      });
+      return true;
+    } catch (error) {
+      await this.#discardTicket().catch(() => {});
+      this.#state = 'idle';
+      if (options.signal?.aborted) throw abortReason(options.signal);
+      if (attempt.signal.aborted && this.#lostError) throw this.#lostError;
+      throw error;
+    } finally {
+      this.#attempt = undefined;
+    }
+  }
+
+  /** Steps 1–3: lease, ticket, visibility gate. */
+  async #startTicket(signal: AbortSignal): Promise<void> {
+    const recovering = this.options.lockId !== undefined && this.#lockId === this.options.lockId;
+    const lockId = recovering ? (this.#lockId as string) : newLockId();
+    this.#lockId = lockId;
+    this.#written = [];
+    this.#fencingToken = undefined;
+    if (recovering) {
+      const { ticket } = await listOwnTicket(this.store, this.keys, lockId, signal);
+      if (!ticket)
+        throw new TicketLostError(this.keys.name, lockId, 'no ticket with this id exists to recover');
+      if (ticket.mode !== this.options.mode) {
+        throw new TicketLostError(
+          this.keys.name,
+          lockId,
+          `the ticket to recover is ${ticket.mode}, not ${this.options.mode}`,
+        );
+      }
+    }
+    await this.#startLease(lockId, signal);
+    if (!recovering)
+      this.#written = await writeTicket(this.store, this.keys, lockId, this.options.mode, signal);
+    await this.#visibilityGate(lockId, signal);
+  }
+
+  async #startLease(lockId: string, signal: AbortSignal): Promise<void> {
+    const { leaseMs, leaseMarginMs, runtime, mode } = this.options;
+    const owner = this.options.owner ?? `${hostname()}:${process.pid}`;
+    const keeper = new LeaseKeeper({
+      store: this.store,
+      key: leaseKey(this.keys, lockId, leaseMs),
+      leaseMs,
+      marginMs: leaseMarginMs,
+      runtime,
+      body: (renewal) =>
+        JSON.stringify({
+          lockId,
+          mode,
+          owner,
+          leaseMs,
+          renewal,
+          renewedAt: new Date(runtime.wallNow()).toISOString(),
+        }),
+      check: async (checkSignal) => {
+        if (this.#state !== 'held') return true;
+        const { ticket } = await listOwnTicket(this.store, this.keys, lockId, checkSignal);
+        return isComplete(ticket);
+      },
+      onRenewed: (renewal, deadlineMs) => {
+        if (this.#state === 'held') this.emit('renewed', { renewal, validForMs: deadlineMs - runtime.now() });
+      },
+      onLost: (reason, cause) => this.#onLost(reason, cause),
+    });
+    this.#keeper = keeper;
+    await keeper.start(signal);
+    if (this.options.cleanupOnExit) this.#unregisterExit = registerForExit(this);
+  }
+
+  /** Lists until our own two ticket objects are visible: a listing that hides our writes cannot be trusted. */
+  async #visibilityGate(lockId: string, signal: AbortSignal): Promise<void> {
+    const { runtime, visibilityTimeoutMs, pollIntervalMs } = this.options;
+    const until = runtime.now() + visibilityTimeoutMs;
+    for (let delay = Math.min(50, pollIntervalMs); ; delay = Math.min(delay * 2, pollIntervalMs)) {
+      const tickets = await listTickets(this.store, this.keys, signal);
+      if (isComplete(tickets.get(lockId))) return;
+      if (runtime.now() >= until) {
+        throw new TicketLostError(
+          this.keys.name,
+          lockId,
+          `our ticket did not become visible within ${visibilityTimeoutMs} ms`,
+        );
+      }
+      await runtime.sleep(delay, signal);
+    }
+  }
+
+  /** Step 4: the election, repeated until won (true) or given up (false). */
+  async #elect(signal: AbortSignal, blocking: boolean, deadline: number): Promise<boolean> {
+    const { runtime, settleDelayMs, pollIntervalMs, mode } = this.options;
+    const lockId = this.#lockId as string;
+    const observer = new LeaseObserver();
+    let provisional = false;
+    let lastBlockers = '';
+    for (;;) {
+      const tickets = await listTickets(this.store, this.keys, signal);
+      const result = evaluateElection(tickets, { lockId, mode });
+      if (result.outcome === 'lost') throw new TicketLostError(this.keys.name, lockId, result.reason);
+      if (result.outcome === 'acquired') {
+        if (provisional) return true;
+        provisional = true;
+        // a win counts only when a second listing, settleDelayMs later, agrees
+        await runtime.sleep(settleDelayMs, signal);
+        continue;
+      }
+      provisional = false;
+      const ids = result.blockers.map((b) => b.lockId).join(',');
+      if (ids !== lastBlockers) {
+        lastBlockers = ids;
+        this.emit('waiting', { blockers: result.blockers.map((b) => describeTicket(b, runtime.wallNow())) });
+      }
+      const broke = this.options.breakExpired
+        ? await this.#breakExpired(result.blockers, observer, signal)
+        : false;
+      if (broke) continue;
+      if (!blocking || runtime.now() >= deadline) return false;
+      const jitter = 1 + POLL_JITTER * (2 * runtime.random() - 1);
+      await runtime.sleep(Math.max(0, Math.min(pollIntervalMs * jitter, deadline - runtime.now())), signal);
+    }
+  }
+
+  /** Breaks blockers whose lease was seen unchanged for its full duration. True if any was broken. */
+  async #breakExpired(blockers: Ticket[], observer: LeaseObserver, signal: AbortSignal): Promise<boolean> {
+    const { runtime } = this.options;
+    observer.observe(await listLeases(this.store, this.keys, signal), runtime.now());
+    const dead = blockers.filter((b) => observer.state(b.lockId, runtime.now()) === 'expired');
+    for (const ticket of dead) {
+      await deleteContender(this.store, this.keys, ticket.lockId, { signal });
+      this.emit('broke', { lockId: ticket.lockId, reason: 'lease expired' });
+    }
+    return dead.length > 0;
+  }
+
+  /** Deletes our ticket and lease after a failed or abandoned acquisition. */
+  async #discardTicket(): Promise<void> {
+    await this.#keeper?.stop();
+    this.#keeper = undefined;
+    this.#unregisterExit?.();
+    this.#unregisterExit = undefined;
+    const lockId = this.#lockId;
+    if (lockId === undefined) return;
+    await deleteContender(this.store, this.keys, lockId, {
+      leaseMs: this.options.leaseMs,
+      known: this.#written,
+    });
+    this.#written = [];
+    if (this.options.lockId === undefined) this.#lockId = undefined;
+  }
+
+  #onLost(reason: string, cause?: unknown): void {
+    const error = new LockLostError(this.keys.name, reason, cause);
+    this.#lostError = error;
+    if (this.#state === 'acquiring') {
+      this.#attempt?.abort(error);
+      return;
+    }
+    if (this.#state !== 'held') return;
+    this.#state = 'lost';
+    this.#holder?.abort(error);
+    this.emit('lost', error);
+    // nothing more to protect: take our ticket back so others need not wait for the lease to run out
+    void this.#release().catch((e: unknown) => this.emit('error', e));
+  }
+
+  /**
+   * Checks with a fresh listing that we still hold the lock: held, lease trusted, and both our
+   * ticket objects listed. False otherwise (never throws for a lost lock; network errors do throw).
+   */
+  async verify(options: { signal?: AbortSignal | undefined } = {}): Promise<boolean> {
+    if (!this.isHeld()) return false;
+    const { ticket } = await listOwnTicket(this.store, this.keys, this.#lockId as string, options.signal);
+    if (!isComplete(ticket)) {
+      this.#keeper && this.#onLost('our ticket is no longer in the store');
+      return false;
+    }
+    return this.isHeld();
+  }
+
+  /** Releases the lock: stops the lease, deletes our ticket (every version) and lease. Idempotent. */
+  release(): Promise<void> {
+    if (this.#state === 'acquiring') {
+      return Promise.reject(
+        new LockStateError('cannot release while acquiring; abort the acquire with its signal'),
+      );
+    }
+    return this.#release();
+  }
+
+  #release(): Promise<void> {
+    if (this.#releasing) return this.#releasing;
+    if (this.#state === 'idle') return Promise.resolve();
+    const wasHeld = this.#state === 'held' || this.#state === 'lost';
+    this.#state = 'releasing';
+    const lockId = this.#lockId as string;
+    const token = this.#fencingToken;
+    this.#releasing = (async () => {
+      try {
+        this.#holder?.abort(new LockLostError(this.keys.name, 'released'));
+        await this.#discardTicket();
+        if (token !== undefined) await pruneFences(this.store, this.keys, token).catch(() => {});
+      } finally {
+        this.#state = 'idle';
+        this.#releasing = undefined;
+        this.#fencingToken = undefined;
+      }
+      if (wasHeld)
+        this.emit('released', { lockId, heldMs: this.options.runtime.now() - (this.#acquiredAtMs ?? 0) });
+    })();
+    return this.#releasing;
+  }
+
+  /** Called by the exit handler: abort an acquisition in progress, or release. */
+  releaseForExit(): Promise<void> {
+    if (this.#state === 'acquiring') {
+      this.#attempt?.abort(new LockLostError(this.keys.name, 'the process is exiting'));
+      return this.#discardTicket().catch(() => {});
+    }
+    return this.#release().catch(() => {});
+  }
+}
+
+/** A ticket as events and inspection show it. */
+export function describeTicket(ticket: Ticket, wallNowMs: number): TicketInfo {
+  return {
+    lockId: ticket.lockId,
+    mode: ticket.mode,
+    recognised: ticket.recognised,
+    complete: isComplete(ticket),
+    timestamp: new Date(ticket.timestampMs),
+    ageMs: Math.max(0, wallNowMs - ticket.timestampMs),
+  };
+}

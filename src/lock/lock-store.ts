@@ -1,0 +1,145 @@
+/**
+ * The lock core's I/O: listing tickets and leases, writing tickets, deleting exact versions.
+ * Thin shells over `ObjectStore`; every decision is made by the pure modules.
+ *
+ * @module
+ */
+import type { ObjectStore } from '../store/types.js';
+import { type ListedLease, parseLeases } from './lease-observer.js';
+import { type LockKeys, leaseKey, type TicketSeq, ticketKey } from './names.js';
+import { type ListingEntry, type LockMode, parseTickets, TICKET_BODY, type Ticket } from './ticket.js';
+
+/** One listed object version to delete (versionId undefined: the key as a whole). */
+export interface ObjectRef {
+  key: string;
+  versionId: string | undefined;
+}
+
+/**
+ * Lists everything under `prefix`: all versions where the store lists versions (callers skip
+ * non-latest ones and delete markers), else the current objects.
+ */
+export async function listEntries(
+  store: ObjectStore,
+  prefix: string,
+  signal?: AbortSignal,
+): Promise<ListingEntry[]> {
+  const entries: ListingEntry[] = [];
+  if (store.capabilities.listVersions) {
+    for await (const v of store.listObjectVersions({ prefix, signal })) entries.push(v);
+  } else {
+    for await (const o of store.listObjects({ prefix, signal })) entries.push(o);
+  }
+  return entries;
+}
+
+/** The tickets of a lock as one listing shows them. */
+export async function listTickets(
+  store: ObjectStore,
+  keys: LockKeys,
+  signal?: AbortSignal,
+): Promise<Map<string, Ticket>> {
+  return parseTickets(keys, await listEntries(store, keys.ticketPrefix, signal));
+}
+
+/** One contender's ticket (by listing only its own prefix: cheap however many others wait). */
+export async function listOwnTicket(
+  store: ObjectStore,
+  keys: LockKeys,
+  lockId: string,
+  signal?: AbortSignal,
+): Promise<{ ticket: Ticket | undefined; versions: ObjectRef[] }> {
+  const entries = await listEntries(store, `${keys.ticketPrefix}${lockId}-`, signal);
+  const ticket = parseTickets(keys, entries).get(lockId);
+  const versions = entries
+    .filter((e) => e.isDeleteMarker !== true)
+    .map((e) => ({ key: e.key, versionId: e.versionId }));
+  return { ticket, versions };
+}
+
+/** The lease objects of a lock (current versions only). */
+export async function listLeases(
+  store: ObjectStore,
+  keys: LockKeys,
+  signal?: AbortSignal,
+): Promise<Map<string, ListedLease>> {
+  const listed = [];
+  for await (const o of store.listObjects({ prefix: keys.leasePrefix, signal })) listed.push(o);
+  return parseLeases(keys, listed);
+}
+
+/** Writes seq-0 then seq-1 of a ticket; returns what was written (version ids when the store keeps them). */
+export async function writeTicket(
+  store: ObjectStore,
+  keys: LockKeys,
+  lockId: string,
+  mode: LockMode,
+  signal?: AbortSignal,
+): Promise<ObjectRef[]> {
+  const written: ObjectRef[] = [];
+  for (const seq of [0, 1] as TicketSeq[]) {
+    const key = ticketKey(keys, lockId, seq);
+    // plain puts: a duplicate from a retry is harmless (same body), release deletes every version
+    const result = await store.putObject(key, TICKET_BODY[mode], { contentType: 'text/plain', signal });
+    written.push({ key, versionId: result.versionId });
+  }
+  return written;
+}
+
+/** Deletes the given versions (or keys), all of them, in parallel. Rejects with the first failure after trying all. */
+export async function deleteRefs(
+  store: ObjectStore,
+  refs: Iterable<ObjectRef>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const unique = new Map<string, ObjectRef>();
+  for (const r of refs) unique.set(`${r.key}\u0000${r.versionId ?? ''}`, r);
+  const results = await Promise.allSettled(
+    [...unique.values()].map((r) =>
+      store.deleteObject(r.key, r.versionId === undefined ? { signal } : { versionId: r.versionId, signal }),
+    ),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Every listed version of a contender's lease object (any duration), plus the key we know we wrote. */
+export async function leaseRefs(
+  store: ObjectStore,
+  keys: LockKeys,
+  lockId: string,
+  leaseMs: number | undefined,
+  signal?: AbortSignal,
+): Promise<ObjectRef[]> {
+  const refs: ObjectRef[] = [];
+  for (const e of await listEntries(store, `${keys.leasePrefix}${lockId}.`, signal)) {
+    if (e.isDeleteMarker !== true) refs.push({ key: e.key, versionId: e.versionId });
+  }
+  if (leaseMs !== undefined && refs.length === 0)
+    refs.push({ key: leaseKey(keys, lockId, leaseMs), versionId: undefined });
+  return refs;
+}
+
+/**
+ * Deletes a contender's ticket (every version), then its lease. Tickets go first: a crash in between
+ * leaves an orphan lease (harmless, collected by waiters), never a ticket without a lease, which
+ * could only expire by the age gate.
+ */
+export async function deleteContender(
+  store: ObjectStore,
+  keys: LockKeys,
+  lockId: string,
+  options: {
+    leaseMs?: number | undefined;
+    known?: ObjectRef[] | undefined;
+    signal?: AbortSignal | undefined;
+  } = {},
+): Promise<void> {
+  const own = await listOwnTicket(store, keys, lockId, options.signal);
+  await deleteRefs(store, [...own.versions, ...(options.known ?? [])], options.signal);
+  await deleteRefs(
+    store,
+    await leaseRefs(store, keys, lockId, options.leaseMs, options.signal),
+    options.signal,
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * The coordination methods every session offers (`lock`, `withLock`, `lockStatus`, `breakLocks`),
+ * written once over the `ObjectStore` interface that each session implements.
+ *
+ * @module
+ */
+import type {
+  DeleteObjectOptions,
+  GetObjectOptions,
+  ListedObject,
+  ListedVersion,
+  ListObjectsOptions,
+  ListVersionsOptions,
+  ObjectInfo,
+  ObjectResponse,
+  ObjectStore,
+  PutObjectOptions,
+  PutObjectResult,
+  StoreCapabilities,
+} from '../store/types.js';
+import { validateNumber, validateOptions } from '../store/validate.js';
+import { LOCK_DEFAULTS, type LockOptions } from './defaults.js';
+import { breakOldTickets, inspectLock, type TicketStatus } from './inspect.js';
+import { createLock, type PendingLock, withLock } from './lock.js';
+import { lockKeys } from './names.js';
+
+/** Base of every session: the object API is the subclass's, the coordination API is shared. */
+export abstract class CoordinationSession implements ObjectStore {
+  abstract readonly capabilities: StoreCapabilities;
+  abstract putObject(
+    key: string,
+    body: string | Uint8Array,
+    options?: PutObjectOptions,
+  ): Promise<PutObjectResult>;
+  abstract getObject(key: string, options?: GetObjectOptions): Promise<ObjectResponse>;
+  abstract headObject(key: string, options?: GetObjectOptions): Promise<ObjectInfo>;
+  abstract listObjects(options?: ListObjectsOptions): AsyncIterable<ListedObject>;
+  abstract listObjectVersions(options?: ListVersionsOptions): AsyncIterable<ListedVersion>;
+  abstract deleteObject(key: string, options?: DeleteObjectOptions): Promise<void>;
+
+  /**
+   * A lock on `name`. Await it to acquire (`await using lock = await session.lock('job')`), or call
+   * `acquire()` / `release()` yourself. Nothing is sent until it is acquired.
+   */
+  lock(name: string, options?: LockOptions): PendingLock {
+    return createLock(this, name, options);
+  }
+
+  /**
+   * Runs `fn` while holding the lock `name` (a job mutex); `fn`'s signal aborts if the lock is lost.
+   * Resolves with `fn`'s value; the lock is released in every case.
+   */
+  withLock<T>(
+    name: string,
+    fn: (signal: AbortSignal) => T | Promise<T>,
+    options?: LockOptions & { signal?: AbortSignal | undefined },
+  ): Promise<T> {
+    return withLock(this, name, fn, options);
+  }
+
+  /** The tickets of lock `name`, oldest first, with who holds it and their leases. */
+  lockStatus(
+    name: string,
+    options: { readOwners?: boolean; signal?: AbortSignal } = {},
+  ): Promise<TicketStatus[]> {
+    validateOptions(options, ['readOwners', 'signal'], 'lockStatus');
+    return inspectLock(this, lockKeys(name), options);
+  }
+
+  /**
+   * Breaks (deletes) the tickets of lock `name` older than `olderThanMs` (default 2 hours), with
+   * their leases. Returns the broken lock ids. For dead locks left by crashed Python contenders.
+   */
+  breakLocks(name: string, options: { olderThanMs?: number; signal?: AbortSignal } = {}): Promise<string[]> {
+    validateOptions(options, ['olderThanMs', 'signal'], 'breakLocks');
+    validateNumber(options.olderThanMs, 'olderThanMs');
+    return breakOldTickets(this, lockKeys(name), {
+      olderThanMs: options.olderThanMs ?? LOCK_DEFAULTS.breakAgeMs,
+      signal: options.signal,
+      wallNowMs: Date.now(),
+    });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Turns a non-2xx S3 response into a typed error, reading (a bounded part of) its body.
+ *
+ * @module
+ */
+import { PreconditionFailedError, S3Error } from '../errors.js';
+import { parseRetryAfter } from '../http/retry-policy.js';
+import type { HttpResponse } from '../http/transport.js';
+import { parseErrorBody } from './xml/index.js';
+
+/** Error bodies are small; anything longer is a proxy page or garbage and is not read further. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** Codes for statuses that came without an XML body (HEAD requests, proxies). */
+const STATUS_CODES: Readonly<Record<number, string>> = {
+  301: 'PermanentRedirect',
+  304: 'NotModified',
+  400: 'BadRequest',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  416: 'InvalidRange',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  501: 'NotImplemented',
+  503: 'ServiceUnavailable',
+};
+
+/** Reads the error body and builds the matching `S3Error` (or `PreconditionFailedError` for 412). */
+export async function errorFromResponse(
+  res: HttpResponse,
+  method: string,
+  key: string | undefined,
+): Promise<S3Error> {
+  const text = await readBounded(res);
+  const parsed = text ? parseErrorBody(text) : undefined;
+  const requestId = parsed?.requestId ?? res.headers['x-amz-request-id'];
+  const fields = { status: res.status, method, key, requestId };
+  if (res.status === 412) return new PreconditionFailedError({ ...fields, message: parsed?.message ?? '' });
+  return new S3Error({
+    ...fields,
+    s3Code: parsed?.code ?? STATUS_CODES[res.status] ?? `Http${res.status}`,
+    message: parsed?.message ?? (parsed ? '' : describeNonXml(text, res.headers['content-type'])),
+    retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+  });
+}
+
+async function readBounded(res: HttpResponse): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      chunks.push(buf);
+      size += buf.length;
+      if (size > MAX_ERROR_BODY_BYTES) {
+        res.body.destroy();
+        break;
+      }
+    }
+  } catch {
+    // a body cut short still leaves the status and headers to report
+  }
+  return Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_ERROR_BODY_BYTES));
+}
+
+function describeNonXml(text: string, contentType: string | undefined): string {
+  if (!text) return '';
+  const kind =
+    contentType?.includes('html') || /^\s*<(!doctype|html)/i.test(text) ? 'an HTML page' : 'a non-XML body';
+  const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 120);
+  return `the response was ${kind}: ${snippet}`;
+}

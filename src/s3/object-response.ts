@@ -1,0 +1,126 @@
+/**
+ * Builds `ObjectInfo` and `ObjectResponse` values from S3 response headers.
+ *
+ * @module
+ */
+import type { Readable } from 'node:stream';
+import { ResponseError } from '../errors.js';
+import { abortReason } from '../http/abort.js';
+import { releaseWhenForgotten, stopWatching } from '../http/response-body.js';
+import { type HttpResponse, type ResponseBody, toTransportError } from '../http/transport.js';
+import type { Metadata, ObjectInfo, ObjectResponse } from '../store/types.js';
+
+const META_PREFIX = 'x-amz-meta-';
+
+/** Strips the quotes S3 puts around ETags (and the weak prefix some proxies add). */
+export function unquoteEtag(etag: string | undefined): string {
+  if (!etag) return '';
+  let e = etag.trim();
+  if (e.startsWith('W/')) e = e.slice(2);
+  return e.length >= 2 && e.startsWith('"') && e.endsWith('"') ? e.slice(1, -1) : e;
+}
+
+/** Reads object facts from HEAD or GET response headers. */
+export function objectInfoFromHeaders(
+  key: string,
+  headers: Record<string, string>,
+  method: string,
+  status: number,
+): ObjectInfo {
+  const metadata: Metadata = {};
+  for (const name in headers) {
+    if (name.startsWith(META_PREFIX)) metadata[name.slice(META_PREFIX.length)] = headers[name] as string;
+  }
+  const lastModified = new Date(headers['last-modified'] ?? Number.NaN);
+  if (Number.isNaN(lastModified.getTime())) {
+    throw new ResponseError(
+      `${method} response for ${JSON.stringify(key)} has no valid Last-Modified header`,
+      {
+        status,
+        method,
+      },
+    );
+  }
+  return {
+    key,
+    size: totalSize(headers, method, status),
+    etag: unquoteEtag(headers.etag),
+    lastModified,
+    contentType: headers['content-type'],
+    versionId: headers['x-amz-version-id'],
+    metadata,
+  };
+}
+
+/** Size of the whole object: from Content-Range for a partial response, else Content-Length. */
+function totalSize(headers: Record<string, string>, method: string, status: number): number {
+  const range = headers['content-range'];
+  const total = range ? /\/(\d+)\s*$/.exec(range)?.[1] : headers['content-length'];
+  const size = Number(total);
+  if (total === undefined || !Number.isSafeInteger(size) || size < 0) {
+    throw new ResponseError(`${method} response has no valid object size (content-length/content-range)`, {
+      status,
+      method,
+    });
+  }
+  return size;
+}
+
+/** Wraps a GET response: object facts plus the body and ways to consume it. */
+export function objectResponse(
+  key: string,
+  res: HttpResponse,
+  method: string,
+  signal: AbortSignal | undefined,
+): ObjectResponse {
+  const info = objectInfoFromHeaders(key, res.headers, method, res.status);
+  const body: ResponseBody = res.body;
+  const contentLength = Number(res.headers['content-length'] ?? info.size);
+  const response: ObjectResponse = {
+    ...info,
+    contentLength,
+    get body(): Readable {
+      stopWatching(response);
+      return body;
+    },
+    bytes() {
+      stopWatching(response);
+      return consume(async () => new Uint8Array(await body.arrayBuffer()));
+    },
+    text() {
+      stopWatching(response);
+      return consume(() => body.text());
+    },
+    json<T>() {
+      stopWatching(response);
+      return consume(async () => (await body.json()) as T);
+    },
+    async dump() {
+      stopWatching(response);
+      if (body.destroyed || body.readableEnded) return;
+      try {
+        await body.dump();
+      } catch {
+        // nothing to free beyond what dump already did
+      }
+    },
+  };
+  releaseWhenForgotten(response, body);
+  return response;
+
+  async function consume<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof SyntaxError) {
+        throw new ResponseError(
+          `${method} body of ${JSON.stringify(key)} is not valid JSON`,
+          { status: 200, method },
+          error,
+        );
+      }
+      if (signal?.aborted) throw abortReason(signal);
+      throw toTransportError(error, method, key);
+    }
+  }
+}
