@@ -16,7 +16,7 @@
 
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { LockLostError, LockStateError, TicketLostError } from '../errors.js';
+import { isRetryableError, LockLostError, LockStateError, TicketLostError } from '../errors.js';
 import { abortReason } from '../http/abort.js';
 import type { ObjectStore } from '../store/types.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
@@ -24,6 +24,7 @@ import { evaluateElection } from './election.js';
 import type { LockEvents, TicketInfo } from './events.js';
 import { registerForExit } from './exit-cleanup.js';
 import { pruneFences, takeFencingToken } from './fencing.js';
+import { awaitOwnTicket } from './gate.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { LeaseObserver } from './lease-observer.js';
 import {
@@ -158,7 +159,12 @@ export class LockCore extends EventEmitter<LockEvents> {
     await this.#startLease(lockId, signal);
     if (!recovering)
       this.#written = await writeTicket(this.store, this.keys, lockId, this.options.mode, signal);
-    await this.#visibilityGate(lockId, signal);
+    await awaitOwnTicket(this.store, this.keys, lockId, {
+      runtime: this.options.runtime,
+      timeoutMs: this.options.visibilityTimeoutMs,
+      pollIntervalMs: this.options.pollIntervalMs,
+      signal,
+    });
   }
 
   async #startLease(lockId: string, signal: AbortSignal): Promise<void> {
@@ -194,24 +200,6 @@ export class LockCore extends EventEmitter<LockEvents> {
     if (this.options.cleanupOnExit) this.#unregisterExit = registerForExit(this);
   }
 
-  /** Lists until our own two ticket objects are visible: a listing that hides our writes cannot be trusted. */
-  async #visibilityGate(lockId: string, signal: AbortSignal): Promise<void> {
-    const { runtime, visibilityTimeoutMs, pollIntervalMs } = this.options;
-    const until = runtime.now() + visibilityTimeoutMs;
-    for (let delay = Math.min(50, pollIntervalMs); ; delay = Math.min(delay * 2, pollIntervalMs)) {
-      const tickets = await listTickets(this.store, this.keys, signal);
-      if (isComplete(tickets.get(lockId))) return;
-      if (runtime.now() >= until) {
-        throw new TicketLostError(
-          this.keys.name,
-          lockId,
-          `our ticket did not become visible within ${visibilityTimeoutMs} ms`,
-        );
-      }
-      await runtime.sleep(delay, signal);
-    }
-  }
-
   /** Step 4: the election, repeated until won (true) or given up (false). */
   async #elect(signal: AbortSignal, blocking: boolean, deadline: number): Promise<boolean> {
     const { runtime, settleDelayMs, pollIntervalMs, mode } = this.options;
@@ -220,7 +208,16 @@ export class LockCore extends EventEmitter<LockEvents> {
     let provisional = false;
     let lastBlockers = '';
     for (;;) {
-      const tickets = await listTickets(this.store, this.keys, signal);
+      let tickets: Map<string, Ticket>;
+      try {
+        tickets = await listTickets(this.store, this.keys, signal);
+      } catch (error) {
+        // a poll that failed after the client's own retries is skipped, not fatal, while time remains
+        if (!isRetryableError(error) || signal.aborted || !blocking || runtime.now() >= deadline) throw error;
+        provisional = false;
+        await runtime.sleep(Math.min(pollIntervalMs, Math.max(0, deadline - runtime.now())), signal);
+        continue;
+      }
       const result = evaluateElection(tickets, { lockId, mode });
       if (result.outcome === 'lost') throw new TicketLostError(this.keys.name, lockId, result.reason);
       if (result.outcome === 'acquired') {
@@ -249,7 +246,12 @@ export class LockCore extends EventEmitter<LockEvents> {
   /** Breaks blockers whose lease was seen unchanged for its full duration. True if any was broken. */
   async #breakExpired(blockers: Ticket[], observer: LeaseObserver, signal: AbortSignal): Promise<boolean> {
     const { runtime } = this.options;
-    observer.observe(await listLeases(this.store, this.keys, signal), runtime.now());
+    try {
+      observer.observe(await listLeases(this.store, this.keys, signal), runtime.now());
+    } catch (error) {
+      if (isRetryableError(error) && !signal.aborted) return false; // judged again at the next poll
+      throw error;
+    }
     const dead = blockers.filter((b) => observer.state(b.lockId, runtime.now()) === 'expired');
     for (const ticket of dead) {
       await deleteContender(this.store, this.keys, ticket.lockId, { signal });
