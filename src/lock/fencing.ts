@@ -35,20 +35,30 @@ export function nextToken(tokens: readonly number[]): number {
   return (tokens.length === 0 ? 0 : (tokens[tokens.length - 1] as number)) + 1;
 }
 
-async function listTokens(store: ObjectStore, keys: LockKeys, signal?: AbortSignal): Promise<number[]> {
+/** Fence tokens currently listed, ascending. */
+export async function listFenceTokens(
+  store: ObjectStore,
+  keys: LockKeys,
+  signal?: AbortSignal,
+): Promise<number[]> {
   const listed: string[] = [];
   for await (const o of store.listObjects({ prefix: keys.fencePrefix, signal })) listed.push(o.key);
   return parseFenceTokens(keys, listed);
 }
 
-/** Takes the next fencing token for `keys` on behalf of holder `lockId`. */
+/**
+ * Takes the next fencing token for `keys` on behalf of holder `lockId`. `listed` may carry a fence
+ * listing started during the confirming election listing: the previous holder's token was written
+ * before it released, hence before our first winning listing, so that listing already sees it.
+ */
 export async function takeFencingToken(
   store: ObjectStore,
   keys: LockKeys,
   lockId: string,
   signal?: AbortSignal,
+  listed?: Promise<number[]>,
 ): Promise<number> {
-  let token = nextToken(await listTokens(store, keys, signal));
+  let token = nextToken(await (listed ?? listFenceTokens(store, keys, signal)));
   const conditional = store.capabilities.conditionalPut;
   for (let collisions = 0; ; collisions++) {
     try {
@@ -62,7 +72,7 @@ export async function takeFencingToken(
       // a create that failed ambiguously may have landed; the next number is safe either way
       const collision = error instanceof PreconditionFailedError || isRetryableError(error);
       if (!collision || collisions >= MAX_COLLISIONS || signal?.aborted) throw error;
-      token = Math.max(token + 1, nextToken(await listTokens(store, keys, signal)));
+      token = Math.max(token + 1, nextToken(await listFenceTokens(store, keys, signal)));
     }
   }
 }
@@ -74,7 +84,7 @@ export async function pruneFences(
   ownToken: number,
   signal?: AbortSignal,
 ): Promise<void> {
-  const tokens = (await listTokens(store, keys, signal)).filter((t) => t < ownToken);
+  const tokens = (await listFenceTokens(store, keys, signal)).filter((t) => t < ownToken);
   const stale = tokens.slice(0, Math.max(0, tokens.length - (FENCES_KEPT - 1)));
   await Promise.all(stale.map((t) => store.deleteObject(fenceKey(keys, t), { signal }).catch(() => {})));
 }

@@ -9,18 +9,21 @@ import type { ObjectStore } from '../store/types.js';
 import { listTickets } from './lock-store.js';
 import type { LockKeys } from './names.js';
 import type { LockRuntime } from './runtime.js';
-import { isComplete } from './ticket.js';
+import { isComplete, type Ticket } from './ticket.js';
 
 /** First re-list after a miss; doubles up to the poll interval. */
 const FIRST_GATE_DELAY_MS = 50;
 
-/** Resolves once a listing shows both objects of `lockId`; `TicketLostError` after `timeoutMs`. */
+/**
+ * Resolves with the first listing that shows both objects of `lockId` (the election runs on it);
+ * rejects with `TicketLostError` after `timeoutMs`.
+ */
 export async function awaitOwnTicket(
   store: ObjectStore,
   keys: LockKeys,
   lockId: string,
   options: { runtime: LockRuntime; timeoutMs: number; pollIntervalMs: number; signal: AbortSignal },
-): Promise<void> {
+): Promise<Map<string, Ticket>> {
   const { runtime, timeoutMs, pollIntervalMs, signal } = options;
   const until = runtime.now() + timeoutMs;
   for (
@@ -29,7 +32,7 @@ export async function awaitOwnTicket(
     delay = Math.min(delay * 2, pollIntervalMs)
   ) {
     const tickets = await listTickets(store, keys, signal);
-    if (isComplete(tickets.get(lockId))) return;
+    if (isComplete(tickets.get(lockId))) return tickets;
     if (runtime.now() >= until) {
       throw new TicketLostError(
         keys.name,

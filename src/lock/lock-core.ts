@@ -23,7 +23,7 @@ import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions }
 import { evaluateElection } from './election.js';
 import type { LockEvents, TicketInfo } from './events.js';
 import { registerForExit } from './exit-cleanup.js';
-import { pruneFences, takeFencingToken } from './fencing.js';
+import { listFenceTokens, pruneFences, takeFencingToken } from './fencing.js';
 import { awaitOwnTicket } from './gate.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { LeaseObserver } from './lease-observer.js';
@@ -105,15 +105,21 @@ export class LockCore extends EventEmitter<LockEvents> {
     const signal = options.signal ? AbortSignal.any([options.signal, attempt.signal]) : attempt.signal;
     const started = runtime.now();
     try {
-      await this.#startTicket(signal);
-      const won = await this.#elect(signal, blocking, deadline);
+      const firstListing = await this.#startTicket(signal);
+      const won = await this.#elect(signal, blocking, deadline, firstListing);
       if (!won) {
         await this.#discardTicket();
         this.#state = 'idle';
         return false;
       }
       if (this.options.mode === 'exclusive') {
-        this.#fencingToken = await takeFencingToken(this.store, this.keys, this.#lockId as string, signal);
+        this.#fencingToken = await takeFencingToken(
+          this.store,
+          this.keys,
+          this.#lockId as string,
+          signal,
+          won.fences,
+        );
       }
       if (!this.#keeper?.isLive())
         throw this.#lostError ?? new LockLostError(this.keys.name, 'the lease expired while acquiring');
@@ -137,8 +143,8 @@ export class LockCore extends EventEmitter<LockEvents> {
     }
   }
 
-  /** Steps 1–3: lease, ticket, visibility gate. */
-  async #startTicket(signal: AbortSignal): Promise<void> {
+  /** Steps 1–3: lease, ticket, visibility gate. Resolves with the listing that passed the gate. */
+  async #startTicket(signal: AbortSignal): Promise<Map<string, Ticket>> {
     const recovering = this.options.lockId !== undefined && this.#lockId === this.options.lockId;
     const lockId = recovering ? (this.#lockId as string) : newLockId();
     this.#lockId = lockId;
@@ -159,7 +165,7 @@ export class LockCore extends EventEmitter<LockEvents> {
     await this.#startLease(lockId, signal);
     if (!recovering)
       this.#written = await writeTicket(this.store, this.keys, lockId, this.options.mode, signal);
-    await awaitOwnTicket(this.store, this.keys, lockId, {
+    return awaitOwnTicket(this.store, this.keys, lockId, {
       runtime: this.options.runtime,
       timeoutMs: this.options.visibilityTimeoutMs,
       pollIntervalMs: this.options.pollIntervalMs,
@@ -200,17 +206,32 @@ export class LockCore extends EventEmitter<LockEvents> {
     if (this.options.cleanupOnExit) this.#unregisterExit = registerForExit(this);
   }
 
-  /** Step 4: the election, repeated until won (true) or given up (false). */
-  async #elect(signal: AbortSignal, blocking: boolean, deadline: number): Promise<boolean> {
+  /**
+   * Step 4: the election, repeated until won or given up (false). A win carries, for exclusive
+   * locks, the fence listing taken alongside the confirming listing.
+   */
+  async #elect(
+    signal: AbortSignal,
+    blocking: boolean,
+    deadline: number,
+    firstListing: Map<string, Ticket>,
+  ): Promise<false | { fences: Promise<number[]> | undefined }> {
     const { runtime, settleDelayMs, pollIntervalMs, mode } = this.options;
     const lockId = this.#lockId as string;
     const observer = new LeaseObserver();
     let provisional = false;
     let lastBlockers = '';
+    let listing: Map<string, Ticket> | undefined = firstListing;
     for (;;) {
       let tickets: Map<string, Ticket>;
+      let fences: Promise<number[]> | undefined;
       try {
-        tickets = await listTickets(this.store, this.keys, signal);
+        if (provisional && mode === 'exclusive') {
+          fences = listFenceTokens(this.store, this.keys, signal);
+          fences.catch(() => {}); // awaited only if the confirmation wins
+        }
+        tickets = listing ?? (await listTickets(this.store, this.keys, signal));
+        listing = undefined;
       } catch (error) {
         // a poll that failed after the client's own retries is skipped, not fatal, while time remains
         if (!isRetryableError(error) || signal.aborted || !blocking || runtime.now() >= deadline) throw error;
@@ -221,7 +242,7 @@ export class LockCore extends EventEmitter<LockEvents> {
       const result = evaluateElection(tickets, { lockId, mode });
       if (result.outcome === 'lost') throw new TicketLostError(this.keys.name, lockId, result.reason);
       if (result.outcome === 'acquired') {
-        if (provisional) return true;
+        if (provisional) return { fences };
         provisional = true;
         // a win counts only when a second listing, settleDelayMs later, agrees
         await runtime.sleep(settleDelayMs, signal);
