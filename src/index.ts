@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+
+export { Election, type ElectionEvents, type ElectionOptions } from './election/election.js';
+export type { LeaderInfo } from './election/leader.js';
 export {
   B2Error,
   BodyNotReplayableError,

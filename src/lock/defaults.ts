@@ -39,6 +39,11 @@ export interface LockOptions {
   cleanupOnExit?: boolean | undefined;
   /** Describes the holder in its lease object (shown by `lock status`). @default `${hostname}:${pid}` */
   owner?: string | undefined;
+  /**
+   * A JSON value published in this contender's lease object (at most 1 KiB serialised), readable by
+   * others through `holders({ readOwners: true })` and elections' `leader()`.
+   */
+  value?: unknown;
   /** Clock, timers and randomness; the simulation passes a virtual one. @default real time */
   runtime?: LockRuntime | undefined;
 }
@@ -81,6 +86,7 @@ export interface ResolvedLockOptions {
   breakExpired: boolean;
   cleanupOnExit: boolean;
   owner: string | undefined;
+  value: unknown;
   runtime: LockRuntime;
 }
 
@@ -96,6 +102,7 @@ const KNOWN = [
   'breakExpired',
   'cleanupOnExit',
   'owner',
+  'value',
   'runtime',
 ] as const;
 
@@ -137,6 +144,7 @@ export function resolveLockOptions(options: LockOptions = {}, where = 'lock'): R
     breakExpired: options.breakExpired ?? true,
     cleanupOnExit: options.cleanupOnExit ?? true,
     owner: options.owner,
+    value: checkValue(options.value, where),
     runtime: options.runtime ?? realRuntime,
   };
 }
@@ -149,4 +157,25 @@ export function validateAcquireOptions(options: AcquireOptions): void {
   }
   validateNumber(options.timeoutMs, 'timeoutMs');
   validateSignal(options.signal);
+}
+
+/** Largest published value, serialised: lease objects are rewritten every `leaseMs / 3`. */
+export const MAX_VALUE_BYTES = 1024;
+
+function checkValue(value: unknown, where: string): unknown {
+  if (value === undefined) return undefined;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw new ConfigError(`${where}: value must be JSON-serialisable (${String(error)})`, 'value');
+  }
+  if (json === undefined) throw new ConfigError(`${where}: value must be JSON-serialisable`, 'value');
+  if (Buffer.byteLength(json) > MAX_VALUE_BYTES) {
+    throw new ConfigError(
+      `${where}: value is ${Buffer.byteLength(json)} bytes as JSON; at most ${MAX_VALUE_BYTES}`,
+      'value',
+    );
+  }
+  return value;
 }

@@ -22,6 +22,8 @@ export interface LeaseInfo {
   stale: boolean;
   /** Who holds it (host:pid or the `owner` option), when read. */
   owner?: string | undefined;
+  /** The value the contender published (the `value` option), when read. */
+  value?: unknown;
 }
 
 /** One ticket in a lock's status. */
@@ -75,8 +77,10 @@ async function leaseInfo(
     try {
       const body = await (await store.getObject(lease.key, { signal: options.signal })).json<{
         owner?: unknown;
+        value?: unknown;
       }>();
       if (typeof body.owner === 'string') info.owner = body.owner;
+      if (body.value !== undefined) info.value = body.value;
     } catch {
       // a lease deleted meanwhile, or not ours to parse: the owner stays unknown
     }

@@ -187,6 +187,7 @@ export class LockCore extends EventEmitter<LockEvents> {
           lockId,
           mode,
           owner,
+          value: this.options.value,
           leaseMs,
           renewal,
           renewedAt: new Date(runtime.wallNow()).toISOString(),

@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { Election, type ElectionOptions } from '../election/election.js';
 import type {
   DeleteObjectOptions,
   GetObjectOptions,
@@ -56,6 +58,14 @@ export abstract class CoordinationSession implements ObjectStore {
     options?: LockOptions & { signal?: AbortSignal | undefined },
   ): Promise<T> {
     return withLock(this, name, fn, options);
+  }
+
+  /**
+   * A leader election on `name`: `campaign()` to lead, `leader()` / `observe()` to see who does.
+   * Nothing is sent until one of them is called.
+   */
+  election(name: string, options?: ElectionOptions): Election {
+    return new Election(this, name, options);
   }
 
   /** The tickets of lock `name`, oldest first, with who holds it and their leases. */
