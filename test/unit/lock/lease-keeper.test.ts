@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NetworkError } from '../../../src/errors.js';
+import { sleep } from '../../../src/http/abort.js';
+import { LeaseKeeper } from '../../../src/lock/lease-keeper.js';
+import type { LockRuntime } from '../../../src/lock/runtime.js';
+import type { ObjectStore, PutObjectOptions } from '../../../src/store/types.js';
+
+/** Real timers faked by vitest: the keeper's clock and sleeps run on them. */
+const runtime: LockRuntime = { now: () => Date.now(), wallNow: () => Date.now(), sleep, random: () => 0.5 };
+
+/** A store whose puts take `latencyMs` and fail while `failing` is set. */
+function fakeStore() {
+  const state = { latencyMs: 10, failing: false, puts: [] as { at: number; body: string }[] };
+  const store = {
+    capabilities: { listVersions: true, listingDigest: 'md5', conditionalPut: true },
+    async putObject(_key: string, body: string | Uint8Array, options?: PutObjectOptions) {
+      await sleep(state.latencyMs, options?.signal);
+      if (state.failing) throw new NetworkError('down', { method: 'PutObject', sent: true });
+      state.puts.push({ at: Date.now(), body: String(body) });
+      return { etag: String(state.puts.length) };
+    },
+    async deleteObject() {},
+  } as unknown as ObjectStore;
+  return { store, state };
+}
+
+describe('LeaseKeeper', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('renews every leaseMs/3 with a body that changes each time', async () => {
+    const { store, state } = fakeStore();
+    const keeper = new LeaseKeeper({
+      store,
+      key: 'k',
+      leaseMs: 3000,
+      marginMs: 600,
+      runtime,
+      body: (n) => `r${n}`,
+      onLost: () => {},
+    });
+    const start = keeper.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await start;
+    await vi.advanceTimersByTimeAsync(3100);
+    expect(state.puts.map((p) => p.body)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    expect(keeper.isLive()).toBe(true);
+    await keeper.stop();
+  });
+
+  it('declares the lease lost at leaseMs - margin after the last renewal that started in time', async () => {
+    const { store, state } = fakeStore();
+    const lost: { at: number; reason: string }[] = [];
+    const keeper = new LeaseKeeper({
+      store,
+      key: 'k',
+      leaseMs: 3000,
+      marginMs: 600,
+      runtime,
+      body: (n) => `r${n}`,
+      onLost: (reason) => lost.push({ at: Date.now(), reason }),
+    });
+    const t0 = Date.now();
+    const start = keeper.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await start;
+    state.failing = true; // every renewal from now on fails
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(lost).toHaveLength(1);
+    // the first write started at t0: trusted until t0 + 3000 - 600, and not a moment longer
+    expect(lost[0]?.at).toBe(t0 + 2400);
+    expect(keeper.isLive()).toBe(false);
+  });
+
+  it('a renewal that completes after the deadline does not count', async () => {
+    const { store, state } = fakeStore();
+    const lost: number[] = [];
+    const keeper = new LeaseKeeper({
+      store,
+      key: 'k',
+      leaseMs: 3000,
+      marginMs: 600,
+      runtime,
+      body: String,
+      onLost: () => lost.push(Date.now()),
+    });
+    const t0 = Date.now();
+    const start = keeper.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await start;
+    state.latencyMs = 5000; // renewals hang past the deadline
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(lost).toEqual([t0 + 2400]);
+    expect(state.puts).toHaveLength(1);
+  });
+
+  it('stops quietly: no renewals and no loss after stop()', async () => {
+    const { store, state } = fakeStore();
+    const lost: number[] = [];
+    const keeper = new LeaseKeeper({
+      store,
+      key: 'k',
+      leaseMs: 3000,
+      marginMs: 600,
+      runtime,
+      body: String,
+      onLost: () => lost.push(1),
+    });
+    const start = keeper.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await start;
+    await keeper.stop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(state.puts).toHaveLength(1);
+    expect(lost).toEqual([]);
+  });
+});
