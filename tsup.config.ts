@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli/bin.ts' },
+  define: { __S3FUNC_VERSION__: JSON.stringify(version) },
   format: ['esm', 'cjs'],
   target: 'node20',
   platform: 'node',

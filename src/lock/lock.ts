@@ -180,24 +180,25 @@ export function createLock(store: ObjectStore, name: string, options?: LockOptio
 
 /**
  * Runs `fn` while holding the lock `name`, then releases it (also when `fn` throws). `fn` receives
- * a signal that aborts if the lock is lost. Resolves with `fn`'s value; rejects with
+ * a signal that aborts if the lock is lost, and the held lock (for its `fencingToken`). Resolves with `fn`'s value; rejects with
  * `LockTimeoutError` if not acquired within `timeoutMs`, and with `LockLostError` if the lock was
  * lost while `fn` ran, even when `fn` itself completed (its work was not protected to the end).
  */
 export async function withLock<T>(
   store: ObjectStore,
   name: string,
-  fn: (signal: AbortSignal) => T | Promise<T>,
+  fn: (signal: AbortSignal, lock: Lock) => T | Promise<T>,
   options?: LockOptions & { signal?: AbortSignal | undefined },
 ): Promise<T> {
   const { signal, ...lockOptions } = options ?? {};
-  const lock = createLock(store, name, lockOptions);
+  // a plain Lock, not the awaitable one: fn may return or await it without acquiring again
+  const lock = new Lock(new LockCore(store, lockKeys(name), resolveLockOptions(lockOptions, 'withLock')));
   const won = await lock.acquire({ signal });
   if (!won) throw new LockTimeoutError(name, lockOptions.timeoutMs ?? 0);
   const holderSignal = lock.signal as AbortSignal;
   let value: T;
   try {
-    value = await fn(holderSignal);
+    value = await fn(holderSignal, lock);
   } catch (error) {
     // fn's failure is the one to report; a failed release is left to the lease to clean up
     await lock.release().catch(() => {});

@@ -23,7 +23,7 @@ import type {
 import { validateNumber, validateOptions } from '../store/validate.js';
 import { LOCK_DEFAULTS, type LockOptions } from './defaults.js';
 import { breakOldTickets, inspectLock, type TicketStatus } from './inspect.js';
-import { createLock, type PendingLock, withLock } from './lock.js';
+import { createLock, type Lock, type PendingLock, withLock } from './lock.js';
 import { lockKeys } from './names.js';
 
 /** Base of every session: the object API is the subclass's, the coordination API is shared. */
@@ -54,7 +54,7 @@ export abstract class CoordinationSession implements ObjectStore {
    */
   withLock<T>(
     name: string,
-    fn: (signal: AbortSignal) => T | Promise<T>,
+    fn: (signal: AbortSignal, lock: Lock) => T | Promise<T>,
     options?: LockOptions & { signal?: AbortSignal | undefined },
   ): Promise<T> {
     return withLock(this, name, fn, options);

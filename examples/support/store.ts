@@ -1,0 +1,47 @@
+/**
+ * The store the examples run on: Ceph, AWS or any S3 endpoint when `AWS_ENDPOINT_URL_S3` is set
+ * (bucket `$S3FUNC_BUCKET`, default `s3func-examples`, created if missing), otherwise the embedded
+ * file store in `$S3FUNC_EXAMPLE_DIR` (default: a directory under the system's temp directory).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileSession, isS3funcError, S3Session } from 's3func';
+
+export type ExampleStore = FileSession | S3Session;
+
+/** Opens the example store; the directory (or bucket) is shared with child processes through the environment. */
+export async function openExampleStore(): Promise<ExampleStore> {
+  if (process.env.AWS_ENDPOINT_URL_S3) {
+    const s3 = S3Session.fromEnv({ bucket: process.env.S3FUNC_BUCKET ?? 's3func-examples' });
+    await s3.createBucket().catch((error: unknown) => {
+      if (!(isS3funcError(error) && 's3Code' in error && String(error.s3Code).startsWith('BucketAlready')))
+        throw error;
+    });
+    return s3;
+  }
+  if (!process.env.S3FUNC_EXAMPLE_DIR) {
+    const dir = mkdtempSync(join(tmpdir(), 's3func-example-'));
+    process.env.S3FUNC_EXAMPLE_DIR = dir; // child processes inherit it and share the store
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return new FileSession({ root: process.env.S3FUNC_EXAMPLE_DIR });
+}
+
+/** Where the example runs, for its first line of output. */
+export function describeStore(store: ExampleStore): string {
+  return store instanceof S3Session
+    ? `S3 bucket ${store.bucket} at ${process.env.AWS_ENDPOINT_URL_S3}`
+    : `file store ${store.root}`;
+}
+
+/**
+ * Lock timings for the examples. The file store lists its own writes at once with millisecond
+ * timestamps, so a short settle delay is within its assumptions and the demo stays brisk; on S3 the
+ * safe defaults apply (AWS lists whole seconds).
+ */
+export function timingsFor(store: ExampleStore) {
+  return store instanceof S3Session
+    ? ({ leaseMs: 6000, pollIntervalMs: 500 } as const)
+    : ({ leaseMs: 3000, settleDelayMs: 50, pollIntervalMs: 200 } as const);
+}

@@ -1,0 +1,206 @@
+/**
+ * Qualifies a store for the lock protocol by measuring it: how long a write takes to show in a
+ * listing, the granularity of listing timestamps, whether versions are listed, whether create-only
+ * puts (`If-None-Match: *`) admit exactly one winner under a concurrent race, and whether `If-Match`
+ * is honoured. Every probe object lives under one prefix and is deleted afterwards.
+ *
+ * @module
+ */
+import { isS3funcError, PreconditionFailedError } from '../errors.js';
+import { newLockId } from '../lock/names.js';
+import type { ObjectStore } from '../store/types.js';
+
+/** What a probe found. */
+export interface ProbeReport {
+  /** Milliseconds from a completed PUT until a listing showed it: max and median over the samples. */
+  listAfterWriteLagMs: { max: number; median: number; samples: number };
+  /** Granularity of listed timestamps: 1 when milliseconds vary, 1000 when every timestamp is a whole second. */
+  timestampGranularityMs: number;
+  /** Versions listing returns real version ids (not 'null'): the bucket keeps versions. */
+  versioning: boolean;
+  /** `If-None-Match: *` races: rounds run, rounds with exactly one winner, rounds with more. */
+  ifNoneMatch: {
+    supported: boolean;
+    rounds: number;
+    exactlyOne: number;
+    multipleWinners: number;
+    atomic: boolean;
+  };
+  /** `If-Match` honoured: a matching ETag succeeds and a wrong one is refused with 412. */
+  ifMatch: { matchingAccepted: boolean; wrongRefused: boolean; honoured: boolean };
+  /** A settle delay that covers the measured granularity and lag, with a margin. */
+  recommendedSettleDelayMs: number;
+  /** Wall time the probe took. */
+  durationMs: number;
+}
+
+export interface ProbeOptions {
+  /** Key prefix for probe objects (deleted afterwards). @default '.s3func-probe/{random}/' */
+  prefix?: string | undefined;
+  /** Writes timed for list-after-write lag. @default 10 */
+  lagSamples?: number | undefined;
+  /** Concurrent writers per If-None-Match round. @default 8 */
+  racers?: number | undefined;
+  /** If-None-Match rounds. @default 10 */
+  rounds?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Polling interval while waiting for a write to be listed. */
+const LAG_POLL_MS = 5;
+/** Give up on a write showing in a listing after this long. */
+const LAG_GIVE_UP_MS = 60_000;
+
+/** Runs every probe on `store`. Sends a few hundred small requests. */
+export async function probeStore(store: ObjectStore, options: ProbeOptions = {}): Promise<ProbeReport> {
+  const started = performance.now();
+  const prefix = options.prefix ?? `.s3func-probe/${newLockId()}/`;
+  const signal = options.signal;
+  try {
+    const lag = await measureLag(store, prefix, options.lagSamples ?? 10, signal);
+    const granularity = await measureGranularity(store, prefix, signal);
+    const versioning = await detectVersioning(store, prefix, signal);
+    const ifNoneMatch = await raceIfNoneMatch(
+      store,
+      prefix,
+      options.racers ?? 8,
+      options.rounds ?? 10,
+      signal,
+    );
+    const ifMatch = await checkIfMatch(store, prefix, signal);
+    return {
+      listAfterWriteLagMs: lag,
+      timestampGranularityMs: granularity,
+      versioning,
+      ifNoneMatch,
+      ifMatch,
+      recommendedSettleDelayMs: recommendSettleDelay(granularity, lag.max),
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    await cleanUp(store, prefix);
+  }
+}
+
+/** Settle delay = granularity + measured worst lag, doubled for unseen tails, at least 50 ms. */
+export function recommendSettleDelay(granularityMs: number, maxLagMs: number): number {
+  return Math.max(50, Math.ceil((granularityMs + maxLagMs) * 2));
+}
+
+async function measureLag(store: ObjectStore, prefix: string, samples: number, signal?: AbortSignal) {
+  const lags: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const key = `${prefix}lag-${i}`;
+    await store.putObject(key, String(i), { signal });
+    const written = performance.now();
+    for (;;) {
+      let seen = false;
+      for await (const o of store.listObjects({ prefix: key, signal })) if (o.key === key) seen = true;
+      if (seen) break;
+      if (performance.now() - written > LAG_GIVE_UP_MS) break;
+      await new Promise((r) => setTimeout(r, LAG_POLL_MS));
+    }
+    lags.push(performance.now() - written);
+  }
+  lags.sort((a, b) => a - b);
+  return {
+    max: Math.round(lags[lags.length - 1] ?? 0),
+    median: Math.round(lags[Math.floor(lags.length / 2)] ?? 0),
+    samples: lags.length,
+  };
+}
+
+async function measureGranularity(store: ObjectStore, prefix: string, signal?: AbortSignal): Promise<number> {
+  for (let i = 0; i < 5; i++) {
+    await store.putObject(`${prefix}stamp-${i}`, 'x', { signal });
+    await new Promise((r) => setTimeout(r, 37)); // spread the writes across milliseconds
+  }
+  const stamps: number[] = [];
+  for await (const o of store.listObjects({ prefix: `${prefix}stamp-`, signal }))
+    stamps.push(o.lastModified.getTime());
+  return stamps.every((t) => t % 1000 === 0) ? 1000 : 1;
+}
+
+async function detectVersioning(store: ObjectStore, prefix: string, signal?: AbortSignal): Promise<boolean> {
+  if (!store.capabilities.listVersions) return false;
+  const key = `${prefix}versions`;
+  await store.putObject(key, 'a', { signal });
+  await store.putObject(key, 'b', { signal });
+  let versions = 0;
+  for await (const v of store.listObjectVersions({ prefix: key, signal })) {
+    if (v.key === key && v.versionId !== 'null' && v.versionId !== '') versions++;
+  }
+  return versions >= 2;
+}
+
+async function raceIfNoneMatch(
+  store: ObjectStore,
+  prefix: string,
+  racers: number,
+  rounds: number,
+  signal?: AbortSignal,
+) {
+  let exactlyOne = 0;
+  let multipleWinners = 0;
+  let supported = true;
+  for (let round = 0; round < rounds && supported; round++) {
+    const key = `${prefix}race-${round}`;
+    const results = await Promise.allSettled(
+      Array.from({ length: racers }, (_, i) =>
+        store.putObject(key, `racer ${i}`, { ifNoneMatch: '*', signal }),
+      ),
+    );
+    const winners = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.filter(
+      (r) => r.status === 'rejected' && r.reason instanceof PreconditionFailedError,
+    ).length;
+    const other = results.find(
+      (r) => r.status === 'rejected' && !(r.reason instanceof PreconditionFailedError),
+    );
+    if (other && other.status === 'rejected') {
+      // a store without conditional puts refuses the header itself (B2) or the client does (ConfigError)
+      if (isS3funcError(other.reason) && !other.reason.retryable) supported = false;
+      else throw other.reason;
+    } else if (winners === 1 && refused === racers - 1) exactlyOne++;
+    else if (winners > 1) multipleWinners++;
+  }
+  const ran = supported ? rounds : 0;
+  return { supported, rounds: ran, exactlyOne, multipleWinners, atomic: supported && exactlyOne === rounds };
+}
+
+async function checkIfMatch(store: ObjectStore, prefix: string, signal?: AbortSignal) {
+  const key = `${prefix}if-match`;
+  const { etag } = await store.putObject(key, 'v1', { signal });
+  const attempt = async (ifMatch: string) => {
+    try {
+      await store.putObject(key, 'v2', { ifMatch, signal });
+      return 'accepted';
+    } catch (error) {
+      return error instanceof PreconditionFailedError ? 'refused' : 'error';
+    }
+  };
+  const wrongRefused = (await attempt('"00000000000000000000000000000000"')) === 'refused';
+  const matchingAccepted = (await attempt(`"${etag}"`)) === 'accepted';
+  return { matchingAccepted, wrongRefused, honoured: matchingAccepted && wrongRefused };
+}
+
+async function cleanUp(store: ObjectStore, prefix: string): Promise<void> {
+  const refs: { key: string; versionId: string | undefined }[] = [];
+  try {
+    if (store.capabilities.listVersions) {
+      for await (const v of store.listObjectVersions({ prefix }))
+        refs.push({ key: v.key, versionId: v.versionId });
+    } else {
+      for await (const o of store.listObjects({ prefix })) refs.push({ key: o.key, versionId: undefined });
+    }
+    await Promise.all(
+      refs.map((r) =>
+        store
+          .deleteObject(r.key, r.versionId === undefined ? {} : { versionId: r.versionId })
+          .catch(() => {}),
+      ),
+    );
+  } catch {
+    // best effort: the prefix is unique and small
+  }
+}
