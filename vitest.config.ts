@@ -4,6 +4,23 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // B2Session against the B2 native-API test server (test/support/b2-server), one server per file
+      { extends: true, test: { name: 'b2', include: ['test/b2/**/*.test.ts'], testTimeout: 60_000 } },
+      // the store contract on the embedded stores (MemorySession, FileSession); S3 runs it in `integration`
+      { extends: true, test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'] } },
+      // fast-check simulations of the lock core on virtual time (test/sim/README.md)
+      {
+        extends: true,
+        test: {
+          name: 'sim',
+          include: ['test/sim/**/*.test.ts'],
+          setupFiles: ['test/sim/setup.ts'],
+          globalSetup: ['test/sim/global-setup.ts'],
+          testTimeout: 600_000,
+        },
+      },
+      // the built CLI and the examples as processes; examples also run on S3 when the env names one
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000 } },
       {
         extends: true,
         test: {

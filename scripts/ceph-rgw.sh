@@ -283,7 +283,11 @@ log file = $DIR/log/\$name.log
 mon data = $DIR/mon
 osd data = $DIR/osd
 osd objectstore = memstore
-memstore device bytes = 2147483648
+# The capacity memstore reports; it only takes RAM for data actually stored. 4 GiB because the
+# streaming test (test/integration/s3-large.test.ts) writes 1 GiB twice, and the first one's data is
+# still waiting for garbage collection (below) while the second is written. At 2 GiB the OSD filled
+# up, and a full OSD wedges the gateway for good: even GC needs to write to reclaim space.
+memstore device bytes = 4294967296
 # Short per-PG op logs and duplicate-op records. They exist for recovery between replicas (we have
 # none) and for spotting a resent client op; with memstore they, and the message buffers they pin,
 # are RAM: with the defaults (3000 each per PG) the OSD grew by ~15 KB per write here and only
@@ -320,9 +324,10 @@ rgw max concurrent requests = 16384
 rgw run sync thread = false
 rgw dynamic resharding = false
 # Deleted object data is reclaimed after 2 h by default; with memstore that is RAM held for the
-# whole run. Collect it within a minute instead.
-rgw gc obj min wait = 30
-rgw gc processor period = 60
+# whole run. Collect it within half a minute instead. (The wait protects reads of an overwritten
+# object still in flight; no test reads one object for 10 s while it is being replaced.)
+rgw gc obj min wait = 10
+rgw gc processor period = 20
 rgw gc processor max time = 60
 # Bucket versioning is always available in RGW (tests enable it per bucket); quotas are unlimited
 # by default. Nothing to switch on here, stated so nobody goes looking.

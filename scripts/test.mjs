@@ -32,7 +32,10 @@ const STEPS = [
   { name: 'typecheck', cmd: npx('tsc', '--noEmit', '-p', 'tsconfig.json') },
   { name: 'build', cmd: npx('tsup') },
   { name: 'unit', cmd: vitest('unit') },
+  { name: 'b2', cmd: vitest('b2') },
+  { name: 'conformance', cmd: vitest('conformance') },
   { name: 'integration', cmd: vitest('integration'), s3: true },
+  { name: 'e2e', cmd: vitest('e2e'), s3: true },
 ];
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };

@@ -104,6 +104,8 @@ export class B2Error extends S3funcError {
   readonly key: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** Set by the retry loop: how many attempts were made in all. */
+  attempts: number | undefined;
 
   constructor(
     fields: RequestErrorFields & { b2Code: string; message?: string; retryAfterMs?: number | undefined },
@@ -121,6 +123,7 @@ export class B2Error extends S3funcError {
     this.key = fields.key;
     this.requestId = fields.requestId;
     this.retryAfterMs = fields.retryAfterMs;
+    this.attempts = fields.attempts;
   }
 }
 

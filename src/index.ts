@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { B2Session, type B2SessionOptions } from './b2/session.js';
 export { Election, type ElectionEvents, type ElectionOptions } from './election/election.js';
 export type { LeaderInfo } from './election/leader.js';
 export {
@@ -43,3 +44,5 @@ export type { S3Credentials, S3SessionOptions } from './s3/options.js';
 export { S3Session } from './s3/session.js';
 export { type PresignInput, presignUrl, type SignRequestInput, signRequest } from './s3/sigv4/index.js';
 export type * from './store/types.js';
+export { FileSession, type FileSessionOptions } from './stores/file/session.js';
+export { MemorySession, type MemorySessionOptions } from './stores/memory/session.js';

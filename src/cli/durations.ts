@@ -11,7 +11,11 @@ const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
 /** Parses a duration into milliseconds; `ConfigError` naming the option otherwise. */
 export function parseDuration(text: string, option: string): number {
   const match = DURATION.exec(text.trim());
-  if (!match) throw new ConfigError(`${option}: ${JSON.stringify(text)} is not a duration (e.g. 500ms, 30s, 5m, 2h)`, option);
+  if (!match)
+    throw new ConfigError(
+      `${option}: ${JSON.stringify(text)} is not a duration (e.g. 500ms, 30s, 5m, 2h)`,
+      option,
+    );
   return Math.round(Number(match[1]) * (UNITS[match[2] ?? 's'] as number));
 }
 

@@ -49,7 +49,10 @@ export async function lockExec(
     waiting.done();
   }
   if (!won) {
-    line(io.stderr, `s3func: lock ${JSON.stringify(name)} not acquired within ${formatDuration(options.timeoutMs ?? 0)}`);
+    line(
+      io.stderr,
+      `s3func: lock ${JSON.stringify(name)} not acquired within ${formatDuration(options.timeoutMs ?? 0)}`,
+    );
     return EXIT.notAcquired;
   }
   try {
@@ -59,20 +62,33 @@ export async function lockExec(
       ...(lock.fencingToken === undefined ? {} : { S3FUNC_FENCING_TOKEN: String(lock.fencingToken) }),
     });
   } finally {
-    await lock.release().catch((error: unknown) => line(io.stderr, `s3func: release failed: ${String(error)}`));
+    await lock
+      .release()
+      .catch((error: unknown) => line(io.stderr, `s3func: release failed: ${String(error)}`));
   }
 }
 
 /** Runs the command; resolves to the exit code to report. */
-function runHolding(holder: AbortSignal, command: string[], io: CliIo, extraEnv: Record<string, string>): Promise<number> {
+function runHolding(
+  holder: AbortSignal,
+  command: string[],
+  io: CliIo,
+  extraEnv: Record<string, string>,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0] as string, command.slice(1), { stdio: 'inherit', env: { ...io.env, ...extraEnv } });
+    const child = spawn(command[0] as string, command.slice(1), {
+      stdio: 'inherit',
+      env: { ...io.env, ...extraEnv },
+    });
     let lost = false;
     let killTimer: NodeJS.Timeout | undefined;
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     const onLost = () => {
       lost = true;
-      line(io.stderr, `s3func: ${String((holder.reason as Error | undefined)?.message ?? 'lock lost')}; stopping the command`);
+      line(
+        io.stderr,
+        `s3func: ${String((holder.reason as Error | undefined)?.message ?? 'lock lost')}; stopping the command`,
+      );
       child.kill('SIGTERM');
       killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
       killTimer.unref();
@@ -122,7 +138,9 @@ class WaitingLine {
 
   #draw(): void {
     const waited = formatDuration(performance.now() - this.#started);
-    this.#io.stderr.write(`\r\x1b[2Ks3func: waiting ${waited} for ${JSON.stringify(this.#name)}: ${this.#text}`);
+    this.#io.stderr.write(
+      `\r\x1b[2Ks3func: waiting ${waited} for ${JSON.stringify(this.#name)}: ${this.#text}`,
+    );
   }
 
   done(): void {

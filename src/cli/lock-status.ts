@@ -9,7 +9,12 @@ import { type CliIo, line } from './io.js';
 import type { CliSession } from './store-url.js';
 
 /** Prints the tickets of a lock as a table (or JSON). */
-export async function lockStatus(session: CliSession, name: string, json: boolean, io: CliIo): Promise<number> {
+export async function lockStatus(
+  session: CliSession,
+  name: string,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
   const tickets = await session.lockStatus(name, { readOwners: true });
   if (json) {
     line(io.stdout, JSON.stringify({ name, tickets }, null, 2));
@@ -21,7 +26,14 @@ export async function lockStatus(session: CliSession, name: string, json: boolea
   }
   const rows = [['ID', 'MODE', 'STATE', 'AGE', 'LEASE', 'HOLDER'], ...tickets.map(row)];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  for (const r of rows) line(io.stdout, r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  for (const r of rows)
+    line(
+      io.stdout,
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
   return 0;
 }
 
@@ -30,13 +42,26 @@ function row(t: TicketStatus): string[] {
     ? `${formatDuration(t.lease.leaseMs)}${t.lease.stale ? ' (stale)' : ''}`
     : 'none (age gate only)';
   const state = t.holding ? 'holding' : t.complete ? 'waiting' : 'writing';
-  return [t.lockId, t.recognised ? t.mode : `${t.mode}?`, state, formatDuration(t.ageMs), lease, t.lease?.owner ?? '-'];
+  return [
+    t.lockId,
+    t.recognised ? t.mode : `${t.mode}?`,
+    state,
+    formatDuration(t.ageMs),
+    lease,
+    t.lease?.owner ?? '-',
+  ];
 }
 
 /** Breaks tickets older than `olderThanMs`; prints what was broken. */
-export async function lockBreak(session: CliSession, name: string, olderThanMs: number, io: CliIo): Promise<number> {
+export async function lockBreak(
+  session: CliSession,
+  name: string,
+  olderThanMs: number,
+  io: CliIo,
+): Promise<number> {
   const broken = await session.breakLocks(name, { olderThanMs });
-  if (broken.length === 0) line(io.stdout, `no ticket of ${JSON.stringify(name)} is older than ${formatDuration(olderThanMs)}`);
+  if (broken.length === 0)
+    line(io.stdout, `no ticket of ${JSON.stringify(name)} is older than ${formatDuration(olderThanMs)}`);
   for (const id of broken) line(io.stdout, `broke ${id}`);
   return 0;
 }

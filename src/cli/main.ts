@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isS3funcError } from '../errors.js';
 import { LOCK_DEFAULTS } from '../lock/defaults.js';
 import { parseDuration } from './durations.js';
@@ -73,7 +73,13 @@ options:
 ${STORE_HELP}`,
 };
 
-const LOCK_COMMANDS: Readonly<Record<string, 'exec' | 'status' | 'break'>> = { exec: 'exec', status: 'status', break: 'break' };
+type ParseArgsOptions = NonNullable<ParseArgsConfig['options']>;
+
+const LOCK_COMMANDS: Readonly<Record<string, 'exec' | 'status' | 'break'>> = {
+  exec: 'exec',
+  status: 'status',
+  break: 'break',
+};
 
 /** Usage errors: one line, exit status 2. */
 class UsageError extends Error {}
@@ -94,7 +100,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const command = first === 'lock' ? second : first;
     const rest = argv.slice(first === 'lock' ? 2 : 1);
     const help = first === 'lock' ? LOCK_COMMANDS[command ?? ''] : first === 'probe' ? 'probe' : undefined;
-    if (help === undefined) throw new UsageError(`unknown command ${JSON.stringify([first, second].filter(Boolean).join(' '))}; see s3func --help`);
+    if (help === undefined)
+      throw new UsageError(
+        `unknown command ${JSON.stringify([first, second].filter(Boolean).join(' '))}; see s3func --help`,
+      );
     const dashDash = rest.indexOf('--');
     const ownArgs = dashDash < 0 ? rest : rest.slice(0, dashDash);
     if (ownArgs.includes('--help') || ownArgs.includes('-h')) {
@@ -110,15 +119,23 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await lockExec(session, name, command, lockCliOptions(parsed.values), io);
       }
       case 'status':
-        return await lockStatus(session, onlyName(parsed.positionals, 'status'), parsed.values.json === true, io);
+        return await lockStatus(
+          session,
+          onlyName(parsed.positionals, 'status'),
+          parsed.values.json === true,
+          io,
+        );
       case 'break': {
         const olderThan = parsed.values['older-than'] as string | undefined;
-        const olderThanMs = olderThan === undefined ? LOCK_DEFAULTS.breakAgeMs : parseDuration(olderThan, '--older-than');
+        const olderThanMs =
+          olderThan === undefined ? LOCK_DEFAULTS.breakAgeMs : parseDuration(olderThan, '--older-than');
         return await lockBreak(session, onlyName(parsed.positionals, 'break'), olderThanMs, io);
       }
       case 'probe':
         if (parsed.positionals.length > 0) throw new UsageError('probe takes no arguments');
         return await probe(session, parsed.values.json === true, io);
+      default:
+        return EXIT.usage;
     }
   } catch (error) {
     return report(error, io);
@@ -128,12 +145,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 function parse(command: 'exec' | 'status' | 'break' | 'probe', args: string[]) {
-  const options = {
+  const options: ParseArgsOptions = {
     store: { type: 'string' },
     ...(command === 'exec' ? LOCK_ARG_OPTIONS : {}),
     ...(command === 'status' || command === 'probe' ? { json: { type: 'boolean' } } : {}),
     ...(command === 'break' ? { 'older-than': { type: 'string' } } : {}),
-  } as const;
+  };
   try {
     // everything after `--` is the command to run, never our options
     return parseArgs({ args, options, allowPositionals: true, strict: true });

@@ -25,7 +25,10 @@ export type CliSession = CoordinationSession & { close?(): Promise<void> };
 export function openStore(url: string | undefined, env: NodeJS.ProcessEnv): CliSession {
   const spec = url ?? env[STORE_ENV];
   if (!spec) {
-    throw new ConfigError(`no store given: pass --store file:///dir, s3://bucket or b2://bucket, or set ${STORE_ENV}`, 'store');
+    throw new ConfigError(
+      `no store given: pass --store file:///dir, s3://bucket or b2://bucket, or set ${STORE_ENV}`,
+      'store',
+    );
   }
   const scheme = /^([a-z0-9]+):\/\//.exec(spec)?.[1];
   const rest = spec.slice((scheme?.length ?? 0) + 3);
@@ -42,14 +45,20 @@ export function openStore(url: string | undefined, env: NodeJS.ProcessEnv): CliS
         ...(env.B2_ENDPOINT ? { endpoint: env.B2_ENDPOINT } : {}),
       });
     default:
-      throw new ConfigError(`--store ${JSON.stringify(spec)}: use file:///dir, s3://bucket or b2://bucket`, 'store');
+      throw new ConfigError(
+        `--store ${JSON.stringify(spec)}: use file:///dir, s3://bucket or b2://bucket`,
+        'store',
+      );
   }
 }
 
 function bucketOf(rest: string, spec: string): string {
   const bucket = rest.replace(/\/+$/, '');
   if (!bucket || bucket.includes('/')) {
-    throw new ConfigError(`--store ${JSON.stringify(spec)}: expected a bucket name and nothing after it`, 'store');
+    throw new ConfigError(
+      `--store ${JSON.stringify(spec)}: expected a bucket name and nothing after it`,
+      'store',
+    );
   }
   return bucket;
 }

@@ -65,29 +65,42 @@ function toReadable(input: unknown, option: string): Readable {
 }
 
 /**
- * Reads a stream in parts of exactly `partSize` bytes (the last may be shorter), holding at most one
- * part plus one chunk in memory. Used to upload streams of unknown length in replayable pieces.
+ * Reads a stream in parts of exactly `partSize` bytes (the last may be shorter). Chunks are copied
+ * into the part as they arrive, so at most one part plus one chunk is held by the reader.
+ *
+ * Each part is the caller's until it hands the buffer back through `spare`: full-size part buffers
+ * pushed there are refilled instead of allocating new ones, so an upload that sends its parts one
+ * after the other reuses one buffer instead of leaving a part of garbage behind per part (which the
+ * collector lets pile up to tens of MiB before it runs). Without `spare` every part is a new buffer.
  */
-export async function* readParts(stream: Readable, partSize: number): AsyncGenerator<Buffer> {
-  let chunks: Buffer[] = [];
+export async function* readParts(
+  stream: Readable,
+  partSize: number,
+  spare: Buffer[] = [],
+): AsyncGenerator<Buffer> {
+  // allocUnsafeSlow: a part is large and long-lived, and must not share (or pin) the small-buffer pool
+  const fresh = () => {
+    const reused = spare.pop();
+    return reused !== undefined && reused.length === partSize ? reused : Buffer.allocUnsafeSlow(partSize);
+  };
+  let part = fresh();
   let held = 0;
   for await (const chunk of stream) {
-    let buf =
+    let buf: Buffer =
       typeof chunk === 'string'
         ? Buffer.from(chunk)
         : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    while (held + buf.length >= partSize) {
-      const take = partSize - held;
-      chunks.push(buf.subarray(0, take));
-      yield Buffer.concat(chunks, partSize);
-      chunks = [];
-      held = 0;
+    while (buf.length > 0) {
+      const take = Math.min(partSize - held, buf.length);
+      buf.copy(part, held, 0, take);
+      held += take;
       buf = buf.subarray(take);
-    }
-    if (buf.length > 0) {
-      chunks.push(buf);
-      held += buf.length;
+      if (held === partSize) {
+        yield part;
+        part = fresh();
+        held = 0;
+      }
     }
   }
-  if (held > 0) yield Buffer.concat(chunks, held);
+  if (held > 0) yield part.subarray(0, held);
 }

@@ -10,8 +10,14 @@ import type { ResponseBody } from './transport.js';
  * body cannot hold a pooled connection for ever (undici's idle timeout would free it too, later).
  */
 const forgotten = new FinalizationRegistry<ResponseBody>((body) => {
-  if (!body.destroyed && !body.readableEnded) body.destroy();
+  if (body.destroyed || body.readableEnded) return;
+  // undici destroys an unfinished body with a RequestAbortedError; nobody listens to this body any
+  // more, so without a listener that error would be an uncaught exception that ends the process
+  body.on('error', ignore);
+  body.destroy();
 });
+
+function ignore(): void {}
 
 /** Destroys `body` if `owner` is collected before the body was read. */
 export function releaseWhenForgotten(owner: object, body: ResponseBody): void {

@@ -76,11 +76,23 @@ export function retryDelayMs(
   return Math.min(options.maxDelayMs, wanted);
 }
 
-/** Parses `Retry-After` (delta seconds or an HTTP date) into milliseconds from `nowMs`. */
+/**
+ * An HTTP date in any of its three forms (IMF-fixdate, RFC 850, asctime) starts with a day name and
+ * holds a time. Checked before `Date.parse`, which reads almost anything as a date ("1.5" is
+ * 2001-01-05, "-5" the year -5), so a malformed value would otherwise mean "retry now".
+ */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? .*\b\d{2}:\d{2}:\d{2}\b/;
+
+/**
+ * Parses `Retry-After` (delta seconds or an HTTP date) into milliseconds from `nowMs`; `undefined`
+ * for anything else. Fractional seconds, which HTTP does not allow but some servers send, are read
+ * as what they say.
+ */
 export function parseRetryAfter(value: string | undefined, nowMs: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  if (!HTTP_DATE.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

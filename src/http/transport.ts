@@ -43,6 +43,8 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
   /** The object key, for error messages. */
   key?: string | undefined;
+  /** The operation (`GetObject`, …) named by errors; the HTTP method when omitted. */
+  operation?: string | undefined;
 }
 
 /** An undici response body: a Node stream with helpers to consume it. */
@@ -104,7 +106,7 @@ export class HttpTransport {
       return { status: res.statusCode, headers: flattenHeaders(res.headers), body: res.body };
     } catch (error) {
       if (req.signal?.aborted) throw abortReason(req.signal);
-      throw toTransportError(error, req.method, req.key);
+      throw toTransportError(error, req.operation ?? req.method, req.key);
     }
   }
 

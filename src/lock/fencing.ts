@@ -11,6 +11,7 @@
  */
 import { isRetryableError, PreconditionFailedError } from '../errors.js';
 import type { ObjectStore } from '../store/types.js';
+import { deleteRefs, listEntries } from './lock-store.js';
 import { FENCE_DIGITS, fenceKey, type LockKeys } from './names.js';
 
 const FENCE_SUFFIX = new RegExp(`^\\d{${FENCE_DIGITS}}$`);
@@ -77,7 +78,10 @@ export async function takeFencingToken(
   }
 }
 
-/** Deletes all but the newest `FENCES_KEPT` fence objects below `ownToken`. Best effort. */
+/**
+ * Deletes all but the newest `FENCES_KEPT` fence objects below `ownToken`, every listed version of
+ * each (a plain delete would only hide them on a store that keeps versions). Best effort.
+ */
 export async function pruneFences(
   store: ObjectStore,
   keys: LockKeys,
@@ -85,6 +89,12 @@ export async function pruneFences(
   signal?: AbortSignal,
 ): Promise<void> {
   const tokens = (await listFenceTokens(store, keys, signal)).filter((t) => t < ownToken);
-  const stale = tokens.slice(0, Math.max(0, tokens.length - (FENCES_KEPT - 1)));
-  await Promise.all(stale.map((t) => store.deleteObject(fenceKey(keys, t), { signal }).catch(() => {})));
+  const stale = new Set(
+    tokens.slice(0, Math.max(0, tokens.length - (FENCES_KEPT - 1))).map((t) => fenceKey(keys, t)),
+  );
+  if (stale.size === 0) return;
+  const refs = (await listEntries(store, keys.fencePrefix, signal))
+    .filter((e) => stale.has(e.key))
+    .map((e) => ({ key: e.key, versionId: e.versionId }));
+  await deleteRefs(store, refs, signal).catch(() => {});
 }

@@ -4,9 +4,10 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { DeleteObjectsError, type DeleteObjectsFailure, S3funcError } from '../errors.js';
+import { ConfigError, DeleteObjectsError, type DeleteObjectsFailure, S3funcError } from '../errors.js';
 import type { DeleteTarget } from '../store/types.js';
-import { validateKey } from '../store/validate.js';
+import { validateKey, validateOptions } from '../store/validate.js';
+import { validateVersionId } from './options.js';
 import type { S3Requester } from './requester.js';
 import { buildDeleteRequest, parseDeleteResult } from './xml/index.js';
 
@@ -28,10 +29,20 @@ export async function deleteInBatches(
   targets: Iterable<DeleteTarget>,
   signal: AbortSignal | undefined,
 ): Promise<DeleteObjectsResult> {
-  const all = [...targets].map((t) =>
-    typeof t === 'string' ? { key: t } : { key: t.key, versionId: t.versionId },
-  );
-  for (const t of all) validateKey(t.key, 'deleteObjects key');
+  if (targets === null || typeof targets !== 'object' || !(Symbol.iterator in targets)) {
+    throw new ConfigError('deleteObjects: keys must be an iterable of keys or { key, versionId }', 'keys');
+  }
+  const all = [...targets].map((t: unknown) => {
+    if (typeof t === 'string') return { key: t };
+    if (t === null || typeof t !== 'object') return { key: t as string };
+    validateOptions(t, ['key', 'versionId'], 'deleteObjects target');
+    const { key, versionId } = t as { key: string; versionId?: string | undefined };
+    return { key, versionId };
+  });
+  for (const t of all) {
+    validateKey(t.key, 'deleteObjects key');
+    validateVersionId(t.versionId, 'deleteObjects versionId');
+  }
   const deleted: DeleteObjectsResult['deleted'] = [];
   const failures: DeleteObjectsFailure[] = [];
   for (let i = 0; i < all.length; i += DELETE_BATCH_LIMIT) {

@@ -27,13 +27,14 @@ export interface StreamUpload {
   putSingle(bytes: Uint8Array): Promise<PutObjectResult>;
 }
 
-/** Uploads `stream` with memory bounded by about one part. */
+/** Uploads `stream` with memory bounded by about one part (two while the first two are read). */
 export async function uploadStream(requester: S3Requester, upload: StreamUpload): Promise<PutObjectResult> {
-  const parts = readParts(upload.stream, upload.partSizeBytes);
-  const first = await parts.next();
-  if (first.done) return upload.putSingle(new Uint8Array(0));
-  const second = await parts.next();
-  if (second.done) return upload.putSingle(first.value);
+  // a part sent successfully comes back here to be refilled: one part buffer serves the whole upload
+  const spare: Buffer[] = [];
+  const parts = readParts(upload.stream, upload.partSizeBytes, spare);
+  // the first two parts decide between one PUT and a multipart upload
+  const head = await takeParts(parts, 2);
+  if (head.length < 2) return upload.putSingle(head[0] ?? new Uint8Array(0));
 
   const { key, signal } = upload;
   const objectHeaders = { ...upload.headers, 'if-none-match': undefined, 'if-match': undefined };
@@ -52,7 +53,7 @@ export async function uploadStream(requester: S3Requester, upload: StreamUpload)
   );
   try {
     const etags: string[] = [];
-    const sendPart = async (bytes: Uint8Array) => {
+    const sendPart = async (bytes: Buffer) => {
       const partNumber = etags.length + 1;
       const res = await requester.sendAndDiscard({
         operation: 'UploadPart',
@@ -64,9 +65,11 @@ export async function uploadStream(requester: S3Requester, upload: StreamUpload)
         signal,
       });
       etags.push(unquoteEtag(res.headers.etag));
+      // the store answered, so it has read the whole part: the buffer is free to be refilled (one is
+      // enough, as parts go one at a time; the second of the first two is left to the collector)
+      if (spare.length === 0) spare.push(bytes);
     };
-    await sendPart(first.value);
-    await sendPart(second.value);
+    for (let part = head.shift(); part !== undefined; part = head.shift()) await sendPart(part);
     for await (const part of parts) await sendPart(part);
     const bytes = Buffer.from(buildCompleteMultipartUpload(etags), 'utf8');
     return await requester.send(
@@ -90,6 +93,17 @@ export async function uploadStream(requester: S3Requester, upload: StreamUpload)
     await abortUpload(requester, key, uploadId);
     throw error;
   }
+}
+
+/** Reads up to `count` parts. */
+async function takeParts(parts: AsyncGenerator<Buffer>, count: number): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  while (out.length < count) {
+    const next = await parts.next();
+    if (next.done) break;
+    out.push(next.value);
+  }
+  return out;
 }
 
 async function abortUpload(requester: S3Requester, key: string, uploadId: string): Promise<void> {

@@ -143,6 +143,18 @@ export function resolveS3Options(options: S3SessionOptions): ResolvedS3Options {
   };
 }
 
+/**
+ * Throws unless `versionId` is undefined or a non-empty string. An empty id must not reach the store:
+ * S3 and Ceph read `versionId=` as "no version", so an exact-version delete would become a plain one
+ * (a delete marker on a versioned bucket).
+ */
+export function validateVersionId(versionId: unknown, option = 'versionId'): void {
+  if (versionId === undefined) return;
+  if (typeof versionId !== 'string' || versionId.length === 0) {
+    throw new ConfigError(`${option} must be a non-empty string, got ${describe(versionId)}`, option);
+  }
+}
+
 function requireString(value: unknown, option: string): void {
   if (typeof value !== 'string' || value.length === 0) {
     throw new ConfigError(`${option} must be a non-empty string, got ${describe(value)}`, option);

@@ -94,6 +94,8 @@ export class S3Requester {
             body: body === undefined ? undefined : body.kind === 'bytes' ? body.bytes : body.open(),
             signal: call.signal,
             key: call.key,
+            // errors name the operation, as S3Error and errors while reading the body do
+            operation: call.operation,
           })
           .catch((error: unknown) => {
             throw body?.kind === 'stream' && !body.replayable && body.consumed()

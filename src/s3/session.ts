@@ -43,6 +43,7 @@ import {
   resolveS3Options,
   type S3SessionOptions,
   s3OptionsFromEnv,
+  validateVersionId,
 } from './options.js';
 import { S3Requester } from './requester.js';
 import { encodeKeyPath, presignUrl } from './sigv4/index.js';
@@ -167,6 +168,7 @@ export class S3Session extends CoordinationSession {
   async getObject(key: string, options: GetObjectOptions = {}): Promise<ObjectResponse> {
     validateKey(key);
     validateOptions(options, GET_OPTIONS, 'getObject');
+    validateVersionId(options.versionId);
     validateSignal(options.signal);
     const range = rangeHeader(options.range);
     const res = await this.#requester.send({
@@ -185,6 +187,7 @@ export class S3Session extends CoordinationSession {
   async headObject(key: string, options: GetObjectOptions = {}): Promise<ObjectInfo> {
     validateKey(key);
     validateOptions(options, GET_OPTIONS, 'headObject');
+    validateVersionId(options.versionId);
     validateSignal(options.signal);
     const res = await this.#requester.sendAndDiscard({
       operation: 'HeadObject',
@@ -280,6 +283,7 @@ export class S3Session extends CoordinationSession {
   async deleteObject(key: string, options: DeleteObjectOptions = {}): Promise<void> {
     validateKey(key);
     validateOptions(options, ['versionId', 'signal'], 'deleteObject');
+    validateVersionId(options.versionId);
     validateSignal(options.signal);
     await this.#requester.sendAndDiscard({
       operation: 'DeleteObject',
@@ -295,7 +299,11 @@ export class S3Session extends CoordinationSession {
    * Deletes many keys (or versions), 1000 per request. Resolves with what was deleted when every
    * key was; otherwise rejects with a `DeleteObjectsError` listing each key that was not and why.
    */
-  deleteObjects(targets: Iterable<DeleteTarget>, options: CallOptions = {}): Promise<DeleteObjectsResult> {
+  async deleteObjects(
+    targets: Iterable<DeleteTarget>,
+    options: CallOptions = {},
+  ): Promise<DeleteObjectsResult> {
+    // async, so bad input rejects like every other call instead of throwing synchronously
     validateOptions(options, ['signal'], 'deleteObjects');
     validateSignal(options.signal);
     return deleteInBatches(this.#requester, targets, options.signal);
@@ -311,6 +319,7 @@ export class S3Session extends CoordinationSession {
     validateKey(destKey, 'destKey');
     validateOptions(options, COPY_OPTIONS, 'copyObject');
     validateMetadata(options.metadata);
+    validateVersionId(options.sourceVersionId, 'sourceVersionId');
     validateSignal(options.signal);
     const replace = options.metadata !== undefined || options.contentType !== undefined;
     const versionQuery =
@@ -352,6 +361,7 @@ export class S3Session extends CoordinationSession {
   ): string {
     validateKey(key);
     validateOptions(options, ['expiresIn', 'versionId'], 'presign');
+    validateVersionId(options.versionId);
     return presignUrl({
       method,
       origin: this.#addressing.origin,

@@ -82,14 +82,26 @@ const SAFE_HEADER_VALUE = /^[\t\x20-\x7e]*$/;
  * Throws unless every metadata name is a lower-case HTTP token and every value is printable ASCII.
  * Non-ASCII values are refused rather than silently mangled: S3 stores them inconsistently across
  * implementations. Encode them yourself (for example with `encodeURIComponent`) to store them.
+ * `_` in names is refused unless `allowUnderscore` (B2 keeps it; Ceph RGW rewrites it to `-`).
  */
-export function validateMetadata(metadata: unknown, option = 'metadata'): asserts metadata is Metadata {
+export function validateMetadata(
+  metadata: unknown,
+  option = 'metadata',
+  { allowUnderscore = false }: { allowUnderscore?: boolean } = {},
+): asserts metadata is Metadata {
   if (metadata === undefined) return;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     throw new ConfigError(`${option} must be an object of string values, got ${describe(metadata)}`, option);
   }
   let bytes = 0;
   for (const [name, value] of Object.entries(metadata)) {
+    if (!allowUnderscore && name.includes('_')) {
+      // Ceph RGW (and proxies that drop underscore headers, as nginx does by default) turn it into '-'
+      throw new ConfigError(
+        `${option} name ${JSON.stringify(name)} contains '_', which some stores rewrite to '-'; use '-' instead`,
+        option,
+      );
+    }
     if (!HEADER_TOKEN.test(name)) {
       throw new ConfigError(
         `${option} name ${JSON.stringify(name)} must be lower-case letters, digits and - _ . (an HTTP header token)`,

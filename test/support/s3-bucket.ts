@@ -2,7 +2,7 @@
  * Integration-test helpers: a session on a fresh bucket of the server under test, and the clean-up
  * that empties and deletes it (every version and delete marker, so versioned buckets go too).
  */
-import { S3Session, type S3SessionOptions } from '../../src/index.js';
+import { type ListObjectsOptions, S3Session, type S3SessionOptions } from '../../src/index.js';
 import { s3Env, uniqueBucketName } from '../integration/s3-env.js';
 
 /** Session options for `bucket` on the server under test, plus `overrides`. */
@@ -38,4 +38,34 @@ export async function destroyTestBucket(s3: S3Session): Promise<void> {
   } finally {
     await s3.close();
   }
+}
+
+/** Runs `task` over `items` with at most `concurrency` in flight; resolves when all are done. */
+export async function forEachLimit<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await task(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/** Every key of a listing, in listing order. */
+export async function listKeys(s3: S3Session, options: ListObjectsOptions = {}): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const o of s3.listObjects(options)) keys.push(o.key);
+  return keys;
+}
+
+/** Collects an async iterable into an array (Node 20 has no `Array.fromAsync`). */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
 }

@@ -1,0 +1,136 @@
+/**
+ * `ObjectInfo` and `ObjectResponse` values from B2 download headers (`x-bz-*`) and from the file
+ * JSON of `b2_get_file_info`.
+ *
+ * @module
+ */
+import type { Readable } from 'node:stream';
+import { ResponseError } from '../errors.js';
+import { abortReason } from '../http/abort.js';
+import { releaseWhenForgotten, stopWatching } from '../http/response-body.js';
+import { type HttpResponse, type ResponseBody, toTransportError } from '../http/transport.js';
+import type { Metadata, ObjectInfo, ObjectResponse } from '../store/types.js';
+import { decodeB2Name } from './names.js';
+import { type B2File, digestOf } from './wire.js';
+
+const INFO_PREFIX = 'x-bz-info-';
+
+/** Reads object facts from the headers of a download (GET or HEAD) response. */
+export function objectInfoFromHeaders(key: string, res: HttpResponse, method: string): ObjectInfo {
+  const headers = res.headers;
+  const fileInfo: Record<string, string> = {};
+  for (const name in headers) {
+    if (name.startsWith(INFO_PREFIX))
+      fileInfo[name.slice(INFO_PREFIX.length)] = decode(headers[name] as string);
+  }
+  const timestamp = Number(headers['x-bz-upload-timestamp']);
+  const fileId = headers['x-bz-file-id'];
+  if (!Number.isSafeInteger(timestamp) || !fileId) {
+    throw new ResponseError(
+      `${method} response for ${JSON.stringify(key)} lacks x-bz-upload-timestamp or x-bz-file-id`,
+      {
+        status: res.status,
+        method,
+      },
+    );
+  }
+  return {
+    key,
+    size: totalSize(headers, method, res.status),
+    etag: digestOf({ contentSha1: headers['x-bz-content-sha1'] ?? null, fileInfo }),
+    lastModified: new Date(timestamp),
+    contentType: headers['content-type'],
+    versionId: fileId,
+    metadata: fileInfo as Metadata,
+  };
+}
+
+/** Object facts from the file JSON of `b2_get_file_info` (or an upload or copy answer). */
+export function objectInfoFromFile(file: B2File): ObjectInfo {
+  return {
+    key: file.fileName,
+    size: file.contentLength,
+    etag: digestOf(file),
+    lastModified: new Date(file.uploadTimestamp),
+    contentType: file.contentType ?? undefined,
+    versionId: file.fileId ?? undefined,
+    metadata: { ...file.fileInfo },
+  };
+}
+
+/** The decoded file name a download response is for (`x-bz-file-name`), if it said. */
+export function fileNameOf(res: HttpResponse): string | undefined {
+  const name = res.headers['x-bz-file-name'];
+  return name === undefined ? undefined : decode(name);
+}
+
+function decode(value: string): string {
+  try {
+    return decodeB2Name(value);
+  } catch {
+    return value; // not percent-encoded after all: keep it as sent
+  }
+}
+
+function totalSize(headers: Record<string, string>, method: string, status: number): number {
+  const range = headers['content-range'];
+  const total = range ? /\/(\d+)\s*$/.exec(range)?.[1] : headers['content-length'];
+  const size = Number(total);
+  if (total === undefined || !Number.isSafeInteger(size) || size < 0) {
+    throw new ResponseError(`${method} response has no valid object size (content-length/content-range)`, {
+      status,
+      method,
+    });
+  }
+  return size;
+}
+
+/** Wraps a download response: object facts plus the body and ways to consume it. */
+export function objectResponse(
+  key: string,
+  res: HttpResponse,
+  method: string,
+  signal: AbortSignal | undefined,
+): ObjectResponse {
+  const info = objectInfoFromHeaders(key, res, method);
+  const body: ResponseBody = res.body;
+  const contentLength = Number(res.headers['content-length'] ?? info.size);
+  const consume = async <T>(read: () => Promise<T>): Promise<T> => {
+    stopWatching(response);
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof SyntaxError) {
+        throw new ResponseError(
+          `${method} body of ${JSON.stringify(key)} is not valid JSON`,
+          { status: res.status, method },
+          error,
+        );
+      }
+      if (signal?.aborted) throw abortReason(signal);
+      throw toTransportError(error, method, key);
+    }
+  };
+  const response: ObjectResponse = {
+    ...info,
+    contentLength,
+    get body(): Readable {
+      stopWatching(response);
+      return body;
+    },
+    bytes: () => consume(async () => new Uint8Array(await body.arrayBuffer())),
+    text: () => consume(() => body.text()),
+    json: <T>() => consume(async () => (await body.json()) as T),
+    async dump() {
+      stopWatching(response);
+      if (body.destroyed || body.readableEnded) return;
+      try {
+        await body.dump();
+      } catch {
+        // nothing to free beyond what dump already did
+      }
+    },
+  };
+  releaseWhenForgotten(response, body);
+  return response;
+}
