@@ -5,9 +5,11 @@
  *
  * @module
  */
+
 import { B2Error, PreconditionFailedError } from '../errors.js';
 import { discard } from '../http/response-body.js';
 import type { HttpResponse } from '../http/transport.js';
+import { DEFAULT_TRANSPORT } from '../http/transport.js';
 import type { ObjectInfo, ObjectResponse } from '../store/types.js';
 import { API_PATH } from './auth.js';
 import type { B2Client } from './client.js';
@@ -40,7 +42,13 @@ export async function fetchObject(client: B2Client, spec: ReadSpec): Promise<Obj
   });
   try {
     checkName(spec, res, operation);
-    const response = objectResponse(spec.key, res, operation, spec.signal);
+    const response = objectResponse(
+      spec.key,
+      res,
+      operation,
+      spec.signal,
+      client.options.transport.idleTimeoutMs ?? DEFAULT_TRANSPORT.idleTimeoutMs,
+    );
     checkEtag(spec, response, operation);
     return response;
   } catch (error) {

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { ResponseError } from '../errors.js';
 import { abortReason } from '../http/abort.js';
-import { releaseWhenForgotten, stopWatching } from '../http/response-body.js';
+import { downloadResponse } from '../http/response-body.js';
 import { type HttpResponse, type ResponseBody, toTransportError } from '../http/transport.js';
 import type { Metadata, ObjectInfo, ObjectResponse } from '../store/types.js';
 import { decodeB2Name } from './names.js';
@@ -91,46 +91,15 @@ export function objectResponse(
   res: HttpResponse,
   method: string,
   signal: AbortSignal | undefined,
+  unreadTimeoutMs: number,
 ): ObjectResponse {
   const info = objectInfoFromHeaders(key, res, method);
-  const body: ResponseBody = res.body;
   const contentLength = Number(res.headers['content-length'] ?? info.size);
-  const consume = async <T>(read: () => Promise<T>): Promise<T> => {
-    stopWatching(response);
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof SyntaxError) {
-        throw new ResponseError(
-          `${method} body of ${JSON.stringify(key)} is not valid JSON`,
-          { status: res.status, method },
-          error,
-        );
-      }
-      if (signal?.aborted) throw abortReason(signal);
-      throw toTransportError(error, method, key);
-    }
-  };
-  const response: ObjectResponse = {
-    ...info,
-    contentLength,
-    get body(): Readable {
-      stopWatching(response);
-      return body;
-    },
-    bytes: () => consume(async () => new Uint8Array(await body.arrayBuffer())),
-    text: () => consume(() => body.text()),
-    json: <T>() => consume(async () => (await body.json()) as T),
-    async dump() {
-      stopWatching(response);
-      if (body.destroyed || body.readableEnded) return;
-      try {
-        await body.dump();
-      } catch {
-        // nothing to free beyond what dump already did
-      }
-    },
-  };
-  releaseWhenForgotten(response, body);
-  return response;
+  return downloadResponse(info, res.body, contentLength, {
+    key,
+    method,
+    status: res.status,
+    signal,
+    unreadTimeoutMs,
+  });
 }

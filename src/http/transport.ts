@@ -90,6 +90,11 @@ export class HttpTransport {
     };
   }
 
+  /** The configured idle timeout: also how long a response body may sit unread. */
+  get idleTimeoutMs(): number {
+    return this.#options.idleTimeoutMs;
+  }
+
   /** Sends one request. Rejects with `NetworkError`, `TimeoutError`, or the signal's reason. */
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (req.signal?.aborted) throw abortReason(req.signal);

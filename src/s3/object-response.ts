@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { ResponseError } from '../errors.js';
 import { abortReason } from '../http/abort.js';
-import { releaseWhenForgotten, stopWatching } from '../http/response-body.js';
+import { downloadResponse } from '../http/response-body.js';
 import { type HttpResponse, type ResponseBody, toTransportError } from '../http/transport.js';
 import type { Metadata, ObjectInfo, ObjectResponse } from '../store/types.js';
 
@@ -66,61 +66,21 @@ function totalSize(headers: Record<string, string>, method: string, status: numb
   return size;
 }
 
-/** Wraps a GET response: object facts plus the body and ways to consume it. */
+/** Wraps a download response: object facts plus the body and ways to consume it. */
 export function objectResponse(
   key: string,
   res: HttpResponse,
   method: string,
   signal: AbortSignal | undefined,
+  unreadTimeoutMs: number,
 ): ObjectResponse {
   const info = objectInfoFromHeaders(key, res.headers, method, res.status);
-  const body: ResponseBody = res.body;
   const contentLength = Number(res.headers['content-length'] ?? info.size);
-  const response: ObjectResponse = {
-    ...info,
-    contentLength,
-    get body(): Readable {
-      stopWatching(response);
-      return body;
-    },
-    bytes() {
-      stopWatching(response);
-      return consume(async () => new Uint8Array(await body.arrayBuffer()));
-    },
-    text() {
-      stopWatching(response);
-      return consume(() => body.text());
-    },
-    json<T>() {
-      stopWatching(response);
-      return consume(async () => (await body.json()) as T);
-    },
-    async dump() {
-      stopWatching(response);
-      if (body.destroyed || body.readableEnded) return;
-      try {
-        await body.dump();
-      } catch {
-        // nothing to free beyond what dump already did
-      }
-    },
-  };
-  releaseWhenForgotten(response, body);
-  return response;
-
-  async function consume<T>(read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof SyntaxError) {
-        throw new ResponseError(
-          `${method} body of ${JSON.stringify(key)} is not valid JSON`,
-          { status: 200, method },
-          error,
-        );
-      }
-      if (signal?.aborted) throw abortReason(signal);
-      throw toTransportError(error, method, key);
-    }
-  }
+  return downloadResponse(info, res.body, contentLength, {
+    key,
+    method,
+    status: res.status,
+    signal,
+    unreadTimeoutMs,
+  });
 }

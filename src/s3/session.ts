@@ -180,7 +180,7 @@ export class S3Session extends CoordinationSession {
       safety: 'idempotent',
       signal: options.signal,
     });
-    return objectResponse(key, res, 'GetObject', options.signal);
+    return objectResponse(key, res, 'GetObject', options.signal, this.#transport.idleTimeoutMs);
   }
 
   /** Fetches an object's facts and metadata without its body. 404 → `S3Error` with status 404. */

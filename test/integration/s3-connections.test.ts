@@ -146,6 +146,21 @@ describe('unconsumed response bodies', () => {
   });
 });
 
+describe('bodies kept but never read', () => {
+  it('are destroyed after idleTimeoutMs, freeing the connection; reading them then fails with TimeoutError', async () => {
+    const session = new S3Session(sessionOptions(s3.bucket, { maxConnections: 1, idleTimeoutMs: 300 }));
+    try {
+      const kept = await session.getObject(BIG); // held, never read: the only connection is busy
+      const next = await session.getObject('small'); // waits until the unread body is destroyed
+      expect(await next.text()).toBe('small');
+      await expect(kept.text()).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+      await stillWorks(session);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
 /** The V8 collector, exposed at run time (vitest's workers do not start with --expose-gc). */
 function exposeGc(): () => void {
   setFlagsFromString('--expose-gc');

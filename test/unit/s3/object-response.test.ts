@@ -72,6 +72,7 @@ describe('objectResponse', () => {
       { status: 200, headers: { ...headers, ...extra }, body: body as unknown as HttpResponse['body'] },
       'GetObject',
       undefined,
+      30_000,
     );
   /** A Readable with undici's consuming helpers, as the transport hands it over. */
   const bodyOf = (text: string | Error) => {
