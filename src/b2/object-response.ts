@@ -1,14 +1,6 @@
-/**
- * `ObjectInfo` and `ObjectResponse` values from B2 download headers (`x-bz-*`) and from the file
- * JSON of `b2_get_file_info`.
- *
- * @module
- */
-import type { Readable } from 'node:stream';
 import { ResponseError } from '../errors.js';
-import { abortReason } from '../http/abort.js';
 import { downloadResponse } from '../http/response-body.js';
-import { type HttpResponse, type ResponseBody, toTransportError } from '../http/transport.js';
+import type { HttpResponse } from '../http/transport.js';
 import type { Metadata, ObjectInfo, ObjectResponse } from '../store/types.js';
 import { decodeB2Name } from './names.js';
 import { type B2File, digestOf } from './wire.js';

@@ -1,13 +1,6 @@
-/**
- * Builds `ObjectInfo` and `ObjectResponse` values from S3 response headers.
- *
- * @module
- */
-import type { Readable } from 'node:stream';
 import { ResponseError } from '../errors.js';
-import { abortReason } from '../http/abort.js';
 import { downloadResponse } from '../http/response-body.js';
-import { type HttpResponse, type ResponseBody, toTransportError } from '../http/transport.js';
+import type { HttpResponse } from '../http/transport.js';
 import type { Metadata, ObjectInfo, ObjectResponse } from '../store/types.js';
 
 const META_PREFIX = 'x-amz-meta-';
