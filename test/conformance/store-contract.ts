@@ -2,7 +2,8 @@
  * The store conformance suite: the object semantics every session shares (`S3Session`,
  * `MemorySession`, `FileSession`, …), written once and registered for each store with
  * `describeStoreContract`. What a store documents it does not support is passed in `unsupported`
- * and shows up as skipped tests that say why.
+ * and shows up as skipped tests that say why; where a store differs from S3 only in form, its digest
+ * (`listingDigest`) and error class (`requestError`) are declared and checked instead.
  *
  * @example
  * ```ts

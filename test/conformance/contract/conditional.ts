@@ -1,24 +1,40 @@
 /** Contract: conditional puts, alone and racing (the lock core's fencing counter relies on create-only puts). */
 import { describe, expect } from 'vitest';
-import { isNotFound, PreconditionFailedError } from '../../../src/index.js';
-import { type ContractContext, md5, settle } from './harness.js';
+import { ConfigError, isNotFound, PreconditionFailedError } from '../../../src/index.js';
+import { type ContractContext, etagOf, listedKeys, settle } from './harness.js';
 
 /** Writers in each race: enough to interleave, few enough for any store's connection pool. */
 const RACERS = 8;
 
-export function conditionalContract({ storeTest, options }: ContractContext): void {
+export function conditionalContract({ storeTest, options, digestName }: ContractContext): void {
   describe('conditional puts', () => {
-    storeTest('capabilities: MD5 listings, version listings, conditional puts where honoured', async (s) => {
-      expect(s.capabilities).toMatchObject({ listVersions: true, listingDigest: 'md5' });
-      // a store may claim conditional puts that one bucket ignores (finding that out is the probe's job)
-      if (options.unsupported?.createOnlyPut === undefined) expect(s.capabilities.conditionalPut).toBe(true);
-    });
+    storeTest(
+      `capabilities: ${digestName} listings, version listings, conditional puts where honoured, refused where not claimed`,
+      async (s) => {
+        expect(s.capabilities).toMatchObject({
+          listVersions: true,
+          listingDigest: options.listingDigest ?? 'md5',
+        });
+        // a store may claim conditional puts that one bucket ignores (finding that out is the probe's job)
+        if (options.unsupported?.createOnlyPut === undefined)
+          expect(s.capabilities.conditionalPut).toBe(true);
+        if (s.capabilities.conditionalPut) return;
+        // one that does not claim them must refuse them: a put ignoring its condition would overwrite
+        const { etag } = await s.putObject('unconditional', 'x');
+        for (const condition of [{ ifNoneMatch: '*' }, { ifNoneMatch: etag }, { ifMatch: etag }]) {
+          await expect(s.putObject('conditional', 'y', condition)).rejects.toBeInstanceOf(ConfigError);
+          await expect(s.putObject('unconditional', 'y', condition)).rejects.toBeInstanceOf(ConfigError);
+        }
+        expect(await listedKeys(s)).toEqual(['unconditional']);
+        expect(await (await s.getObject('unconditional')).text()).toBe('x');
+      },
+    );
 
     storeTest(
       "ifNoneMatch '*' creates a missing key and refuses an existing one with 412, leaving it unchanged",
       async (s) => {
         const created = await s.putObject('once', 'first', { ifNoneMatch: '*' });
-        expect(created.etag).toBe(md5('first'));
+        expect(created.etag).toBe(etagOf(s, 'first'));
         const refused = await s.putObject('once', 'second', { ifNoneMatch: '*' }).catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(PreconditionFailedError);
         expect(refused).toMatchObject({ status: 412, code: 'ERR_PRECONDITION_FAILED', key: 'once' });
@@ -54,7 +70,7 @@ export function conditionalContract({ storeTest, options }: ContractContext): vo
       async (s) => {
         const v1 = await s.putObject('cas', 'v1');
         const v2 = await s.putObject('cas', 'v2', { ifMatch: v1.etag });
-        expect(v2.etag).toBe(md5('v2'));
+        expect(v2.etag).toBe(etagOf(s, 'v2'));
         await expect(s.putObject('cas', 'v3', { ifMatch: v1.etag })).rejects.toBeInstanceOf(
           PreconditionFailedError,
         );
@@ -89,7 +105,7 @@ export function conditionalContract({ storeTest, options }: ContractContext): vo
         await expect(s.putObject('inm', 'next', { ifNoneMatch: etag })).rejects.toBeInstanceOf(
           PreconditionFailedError,
         );
-        await s.putObject('inm', 'next', { ifNoneMatch: md5('something else') });
+        await s.putObject('inm', 'next', { ifNoneMatch: etagOf(s, 'something else') });
         expect(await (await s.getObject('inm')).text()).toBe('next');
       },
       'ifNoneMatchEtagPut',
