@@ -4,7 +4,7 @@
  * @module
  */
 import { ConfigError } from '../errors.js';
-import { validateNumber, validateOptions, validateSignal } from '../store/validate.js';
+import { describe, validateNumber, validateOptions, validateSignal } from '../store/validate.js';
 import { validateLockId } from './names.js';
 import { type LockRuntime, realRuntime } from './runtime.js';
 import type { LockMode } from './ticket.js';
@@ -111,14 +111,12 @@ export function resolveLockOptions(options: LockOptions = {}, where = 'lock'): R
   validateOptions(options, KNOWN, where);
   const mode = options.mode ?? LOCK_DEFAULTS.mode;
   if (mode !== 'exclusive' && mode !== 'shared') {
-    throw new ConfigError(
-      `${where}: mode must be 'exclusive' or 'shared', got ${JSON.stringify(mode)}`,
-      'mode',
-    );
+    throw new ConfigError(`${where}: mode must be 'exclusive' or 'shared', got ${describe(mode)}`, 'mode');
   }
   validateNumber(options.leaseMs, 'leaseMs', { min: 100, max: 24 * 3600_000 });
   const leaseMs = options.leaseMs ?? LOCK_DEFAULTS.leaseMs;
-  validateNumber(options.leaseMarginMs, 'leaseMarginMs', { min: 0, max: leaseMs * (2 / 3) });
+  // above half the lease, renewals could not be trusted long enough to keep an idle lock (K6)
+  validateNumber(options.leaseMarginMs, 'leaseMarginMs', { min: 0, max: leaseMs / 2 });
   validateNumber(options.settleDelayMs, 'settleDelayMs');
   validateNumber(options.pollIntervalMs, 'pollIntervalMs', { min: 1 });
   validateNumber(options.visibilityTimeoutMs, 'visibilityTimeoutMs', { min: 1 });

@@ -8,9 +8,9 @@ import { evaluateElection } from './election.js';
 import type { TicketInfo } from './events.js';
 import type { ListedLease } from './lease-observer.js';
 import { describeTicket } from './lock-core.js';
-import { deleteContender, listLeases, listTickets } from './lock-store.js';
+import { deleteContender, deleteRefs, listEntries, listLeases, listTickets } from './lock-store.js';
 import type { LockKeys } from './names.js';
-import type { Ticket } from './ticket.js';
+import type { ListingEntry, Ticket } from './ticket.js';
 
 /** What the store shows of one contender's lease. */
 export interface LeaseInfo {
@@ -90,7 +90,9 @@ async function leaseInfo(
 
 /**
  * Deletes the tickets (and leases) of `keys` whose listing timestamp is more than `olderThanMs`
- * before our wall clock, except `exceptLockId`. Returns the broken lock ids.
+ * before our wall clock, except `exceptLockId`, and leases as old that have no ticket (left by a
+ * contender that died between writing its lease and its ticket, or between deleting them). Returns
+ * the broken lock ids.
  */
 export async function breakOldTickets(
   store: ObjectStore,
@@ -102,11 +104,62 @@ export async function breakOldTickets(
     wallNowMs: number;
   },
 ): Promise<string[]> {
-  const tickets = await listTickets(store, keys, options.signal);
-  const old = [...tickets.values()].filter(
-    (t: Ticket) =>
-      t.lockId !== options.exceptLockId && options.wallNowMs - t.timestampMs > options.olderThanMs,
+  const [tickets, leases] = await Promise.all([
+    listTickets(store, keys, options.signal),
+    listLeases(store, keys, options.signal),
+  ]);
+  const old = (ms: number) => options.wallNowMs - ms > options.olderThanMs;
+  const broken = [...tickets.values()]
+    .filter((t: Ticket) => t.lockId !== options.exceptLockId && old(t.timestampMs))
+    .map((t) => t.lockId);
+  const orphans = [...leases.values()]
+    .filter(
+      (l) => !tickets.has(l.lockId) && l.lockId !== options.exceptLockId && old(l.lastModified.getTime()),
+    )
+    .map((l) => l.lockId);
+  for (const id of [...broken, ...orphans])
+    await deleteContender(store, keys, id, { signal: options.signal });
+  await deleteStrayMarkers(store, keys.ticketPrefix, old, options.signal);
+  return [...broken, ...orphans];
+}
+
+/**
+ * Deletes hidden leftovers: keys under `prefix` whose latest version is a delete marker, every
+ * version of them old enough. A contender that deleted a ticket by key on a versioned bucket
+ * (Python s3func does, when a PUT failed and it never learnt the version) leaves a marker, perhaps
+ * over the version its failed PUT wrote after all. The versions beneath go first, then the markers,
+ * so no ticket reappears in between.
+ */
+async function deleteStrayMarkers(
+  store: ObjectStore,
+  prefix: string,
+  old: (ms: number) => boolean,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!store.capabilities.listVersions) return;
+  const byKey = new Map<string, ListingEntry[]>();
+  for (const e of await listEntries(store, prefix, signal))
+    byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
+  const hidden = [...byKey.values()].filter(
+    (versions) =>
+      versions.some((v) => v.isLatest === true && v.isDeleteMarker === true) &&
+      versions.every((v) => old(v.lastModified.getTime())),
   );
-  for (const t of old) await deleteContender(store, keys, t.lockId, { signal: options.signal });
-  return old.map((t) => t.lockId);
+  const ref = (v: ListingEntry) => ({ key: v.key, versionId: v.versionId });
+  await deleteRefs(
+    store,
+    hidden
+      .flat()
+      .filter((v) => v.isDeleteMarker !== true)
+      .map(ref),
+    signal,
+  );
+  await deleteRefs(
+    store,
+    hidden
+      .flat()
+      .filter((v) => v.isDeleteMarker === true)
+      .map(ref),
+    signal,
+  );
 }

@@ -11,6 +11,7 @@
  * @module
  */
 import type { ObjectStore } from '../store/types.js';
+import type { OwnObjects } from './own-objects.js';
 import type { LockRuntime } from './runtime.js';
 
 export interface LeaseKeeperOptions {
@@ -25,18 +26,27 @@ export interface LeaseKeeperOptions {
   check?: ((signal: AbortSignal) => Promise<boolean>) | undefined;
   onRenewed?: ((renewal: number, deadlineMs: number) => void) | undefined;
   onLost: (reason: string, cause?: unknown) => void;
+  /** Where the keeper records what it writes, so release can delete every version of the lease. */
+  own: OwnObjects;
+}
+
+/**
+ * Renewal interval: a third of the lease, as the protocol says, but never so long that fewer than
+ * two renewals fit in the window a renewal is trusted for (`leaseMs - marginMs`).
+ */
+export function renewalIntervalMs(leaseMs: number, marginMs: number): number {
+  return Math.min(leaseMs / 3, (leaseMs - marginMs) / 2);
 }
 
 /** Keeps one lease alive until stopped or lost. */
 export class LeaseKeeper {
   readonly #o: LeaseKeeperOptions;
+  /** Aborts sleeps between renewals; a renewal in flight is left to finish (see `stop`). */
   readonly #stop = new AbortController();
   #deadlineMs = 0;
   #renewals = 0;
   #lost = false;
   #loop: Promise<void> | undefined;
-  /** Version ids our renewals created on a versioned store, oldest first; all but the newest are deleted. */
-  readonly #versions: string[] = [];
 
   constructor(options: LeaseKeeperOptions) {
     this.#o = options;
@@ -57,24 +67,22 @@ export class LeaseKeeper {
     const started = this.#o.runtime.now();
     await this.#write(signal);
     this.#deadlineMs = started + this.#o.leaseMs - this.#o.marginMs;
-    this.#loop = this.#run();
+    this.#loop = this.#run(started);
   }
 
-  /** Stops renewing and waits for an in-flight renewal to finish. Idempotent. */
+  /**
+   * Stops renewing and waits for a renewal in flight to finish (it is not aborted: an aborted PUT
+   * may still land after the release deleted the lease, leaving it behind). Idempotent.
+   */
   async stop(): Promise<void> {
     this.#stop.abort();
     await this.#loop;
   }
 
-  /** Version ids of lease objects written and not yet deleted (for release). */
-  get writtenVersions(): readonly string[] {
-    return this.#versions;
-  }
-
-  async #run(): Promise<void> {
+  async #run(firstStarted: number): Promise<void> {
     const { runtime, leaseMs } = this.#o;
-    const interval = leaseMs / 3;
-    let nextAt = runtime.now() + interval;
+    const interval = renewalIntervalMs(leaseMs, this.#o.marginMs);
+    let nextAt = firstStarted + interval;
     let failures = 0;
     let lastError: unknown;
     while (!this.#stop.signal.aborted) {
@@ -93,8 +101,6 @@ export class LeaseKeeper {
       if (runtime.now() >= this.#deadlineMs) continue;
       const started = runtime.now();
       const attempt = new AbortController();
-      const onStop = () => attempt.abort();
-      this.#stop.signal.addEventListener('abort', onStop, { once: true });
       // a renewal still running at the deadline is worthless: abort it there
       const timer = runtime.sleep(this.#deadlineMs - started, attempt.signal, { ref: false }).then(
         () => attempt.abort(),
@@ -102,6 +108,7 @@ export class LeaseKeeper {
       );
       try {
         await this.#write(attempt.signal);
+        if (this.#stop.signal.aborted) return;
         if (runtime.now() >= this.#deadlineMs) continue;
         this.#deadlineMs = started + leaseMs - this.#o.marginMs;
         if (this.#o.check && !(await this.#o.check(attempt.signal))) {
@@ -120,25 +127,32 @@ export class LeaseKeeper {
           runtime.now() + Math.min(interval, 250 * 2 ** Math.min(failures, 5)) * (0.5 + runtime.random() / 2);
       } finally {
         attempt.abort();
-        this.#stop.signal.removeEventListener('abort', onStop);
         await timer;
       }
     }
   }
 
   async #write(signal: AbortSignal | undefined): Promise<void> {
+    const { store, key, own } = this.#o;
     const renewal = ++this.#renewals;
-    const result = await this.#o.store.putObject(this.#o.key, this.#o.body(renewal), {
-      contentType: 'application/json',
-      signal,
-    });
-    if (result.versionId !== undefined && result.versionId !== 'null') {
-      this.#versions.push(result.versionId);
-      // on a versioned store every renewal is a new version; keep only the newest so listings stay small
-      while (this.#versions.length > 1) {
-        const old = this.#versions.shift() as string;
-        this.#o.store.deleteObject(this.#o.key, { versionId: old }).catch(() => this.#versions.unshift(old));
-      }
+    own.attempt(key);
+    let versionId: string | undefined;
+    try {
+      ({ versionId } = await store.putObject(key, this.#o.body(renewal), {
+        contentType: 'application/json',
+        signal,
+      }));
+    } catch (error) {
+      own.failed(key);
+      throw error;
+    }
+    own.wrote(key, versionId);
+    // on a versioned store every renewal is a new version; keep only the newest so listings stay small
+    for (const old of own.versionsOf(key).slice(0, -1)) {
+      store.deleteObject(key, { versionId: old }).then(
+        () => own.deleted(key, old),
+        () => {}, // left for release, which deletes every version still recorded
+      );
     }
   }
 

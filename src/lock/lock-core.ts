@@ -16,33 +16,23 @@
 
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { isRetryableError, LockLostError, LockStateError, TicketLostError } from '../errors.js';
+import { LockLostError, LockStateError, TicketLostError } from '../errors.js';
 import { abortReason } from '../http/abort.js';
 import type { ObjectStore } from '../store/types.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
-import { evaluateElection } from './election.js';
+import { runElection, type Won } from './election-loop.js';
 import type { LockEvents, TicketInfo } from './events.js';
 import { registerForExit } from './exit-cleanup.js';
-import { listFenceTokens, pruneFences, takeFencingToken } from './fencing.js';
+import { pruneFences, takeFencingToken } from './fencing.js';
 import { awaitOwnTicket } from './gate.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { LeaseObserver } from './lease-observer.js';
-import {
-  deleteContender,
-  listLeases,
-  listOwnTicket,
-  listTickets,
-  type ObjectRef,
-  writeTicket,
-} from './lock-store.js';
+import { listOwnTicket, writeTicket } from './lock-store.js';
 import { type LockKeys, leaseKey, newLockId } from './names.js';
+import { OwnObjects } from './own-objects.js';
 import { isComplete, type Ticket } from './ticket.js';
 
 /** Where a lock is in its life. */
 export type LockState = 'idle' | 'acquiring' | 'held' | 'releasing' | 'lost';
-
-/** Jitter applied to the poll interval, so waiters do not list in lockstep. */
-const POLL_JITTER = 0.2;
 
 /** The working part of a lock. One per `session.lock()` call. */
 export class LockCore extends EventEmitter<LockEvents> {
@@ -52,7 +42,7 @@ export class LockCore extends EventEmitter<LockEvents> {
   #state: LockState = 'idle';
   #lockId: string | undefined;
   #keeper: LeaseKeeper | undefined;
-  #written: ObjectRef[] = [];
+  #own = new OwnObjects();
   #fencingToken: number | undefined;
   #holder: AbortController | undefined;
   #attempt: AbortController | undefined;
@@ -112,15 +102,7 @@ export class LockCore extends EventEmitter<LockEvents> {
         this.#state = 'idle';
         return false;
       }
-      if (this.options.mode === 'exclusive') {
-        this.#fencingToken = await takeFencingToken(
-          this.store,
-          this.keys,
-          this.#lockId as string,
-          signal,
-          won.fences,
-        );
-      }
+      if (this.options.mode === 'exclusive') this.#fencingToken = await this.#takeToken(won, signal);
       if (!this.#keeper?.isLive())
         throw this.#lostError ?? new LockLostError(this.keys.name, 'the lease expired while acquiring');
       this.#state = 'held';
@@ -148,7 +130,7 @@ export class LockCore extends EventEmitter<LockEvents> {
     const recovering = this.options.lockId !== undefined && this.#lockId === this.options.lockId;
     const lockId = recovering ? (this.#lockId as string) : newLockId();
     this.#lockId = lockId;
-    this.#written = [];
+    this.#own = new OwnObjects();
     this.#fencingToken = undefined;
     if (recovering) {
       const { ticket } = await listOwnTicket(this.store, this.keys, lockId, signal);
@@ -163,8 +145,7 @@ export class LockCore extends EventEmitter<LockEvents> {
       }
     }
     await this.#startLease(lockId, signal);
-    if (!recovering)
-      this.#written = await writeTicket(this.store, this.keys, lockId, this.options.mode, signal);
+    if (!recovering) await writeTicket(this.store, this.keys, lockId, this.options.mode, this.#own, signal);
     return awaitOwnTicket(this.store, this.keys, lockId, {
       runtime: this.options.runtime,
       timeoutMs: this.options.visibilityTimeoutMs,
@@ -201,101 +182,72 @@ export class LockCore extends EventEmitter<LockEvents> {
         if (this.#state === 'held') this.emit('renewed', { renewal, validForMs: deadlineMs - runtime.now() });
       },
       onLost: (reason, cause) => this.#onLost(reason, cause),
+      own: this.#own,
     });
     this.#keeper = keeper;
-    await keeper.start(signal);
+    // before the first write: a signal while the lease is being written must find the handler, or
+    // the process ends at once and leaves the lease behind
     if (this.options.cleanupOnExit) this.#unregisterExit = registerForExit(this);
+    await keeper.start(signal);
+  }
+
+  /** Step 4: the election (see election-loop.ts). */
+  #elect(signal: AbortSignal, blocking: boolean, deadline: number, firstListing: Map<string, Ticket>) {
+    const { runtime } = this.options;
+    return runElection({
+      ...this.options,
+      store: this.store,
+      keys: this.keys,
+      lockId: this.#lockId as string,
+      blocking,
+      deadline,
+      signal,
+      firstListing,
+      onWaiting: (blockers) =>
+        this.emit('waiting', { blockers: blockers.map((b) => describeTicket(b, runtime.wallNow())) }),
+      onBroke: (lockId, reason) => this.emit('broke', { lockId, reason }),
+    });
   }
 
   /**
-   * Step 4: the election, repeated until won or given up (false). A win carries, for exclusive
-   * locks, the fence listing taken alongside the confirming listing.
+   * Step 5: the fencing token. Where create-only puts are honoured, the fence listing taken with the
+   * confirming listing is used and a collision moves on to the next number. Elsewhere the listing
+   * waits `settleDelayMs` past the confirmation: a holder that acquired and released inside our
+   * settle window wrote its token before our confirming listing, so a listing one staleness bound
+   * later shows it (simulation counterexample K1).
    */
-  async #elect(
-    signal: AbortSignal,
-    blocking: boolean,
-    deadline: number,
-    firstListing: Map<string, Ticket>,
-  ): Promise<false | { fences: Promise<number[]> | undefined }> {
-    const { runtime, settleDelayMs, pollIntervalMs, mode } = this.options;
-    const lockId = this.#lockId as string;
-    const observer = new LeaseObserver();
-    let provisional = false;
-    let lastBlockers = '';
-    let listing: Map<string, Ticket> | undefined = firstListing;
-    for (;;) {
-      let tickets: Map<string, Ticket>;
-      let fences: Promise<number[]> | undefined;
-      try {
-        if (provisional && mode === 'exclusive') {
-          fences = listFenceTokens(this.store, this.keys, signal);
-          fences.catch(() => {}); // awaited only if the confirmation wins
-        }
-        tickets = listing ?? (await listTickets(this.store, this.keys, signal));
-        listing = undefined;
-      } catch (error) {
-        // a poll that failed after the client's own retries is skipped, not fatal, while time remains
-        if (!isRetryableError(error) || signal.aborted || !blocking || runtime.now() >= deadline) throw error;
-        provisional = false;
-        await runtime.sleep(Math.min(pollIntervalMs, Math.max(0, deadline - runtime.now())), signal);
-        continue;
-      }
-      const result = evaluateElection(tickets, { lockId, mode });
-      if (result.outcome === 'lost') throw new TicketLostError(this.keys.name, lockId, result.reason);
-      if (result.outcome === 'acquired') {
-        if (provisional) return { fences };
-        provisional = true;
-        // a win counts only when a second listing, settleDelayMs later, agrees
-        await runtime.sleep(settleDelayMs, signal);
-        continue;
-      }
-      provisional = false;
-      const ids = result.blockers.map((b) => b.lockId).join(',');
-      if (ids !== lastBlockers) {
-        lastBlockers = ids;
-        this.emit('waiting', { blockers: result.blockers.map((b) => describeTicket(b, runtime.wallNow())) });
-      }
-      const broke = this.options.breakExpired
-        ? await this.#breakExpired(result.blockers, observer, signal)
-        : false;
-      if (broke) continue;
-      if (!blocking || runtime.now() >= deadline) return false;
-      const jitter = 1 + POLL_JITTER * (2 * runtime.random() - 1);
-      await runtime.sleep(Math.max(0, Math.min(pollIntervalMs * jitter, deadline - runtime.now())), signal);
+  async #takeToken(won: Won, signal: AbortSignal): Promise<number> {
+    let listed = won.fences;
+    if (!this.store.capabilities.conditionalPut) {
+      await this.options.runtime.sleep(this.options.settleDelayMs, signal);
+      listed = undefined;
     }
+    return takeFencingToken(this.store, this.keys, this.#lockId as string, signal, listed);
   }
 
-  /** Breaks blockers whose lease was seen unchanged for its full duration. True if any was broken. */
-  async #breakExpired(blockers: Ticket[], observer: LeaseObserver, signal: AbortSignal): Promise<boolean> {
-    const { runtime } = this.options;
-    try {
-      observer.observe(await listLeases(this.store, this.keys, signal), runtime.now());
-    } catch (error) {
-      if (isRetryableError(error) && !signal.aborted) return false; // judged again at the next poll
-      throw error;
-    }
-    const dead = blockers.filter((b) => observer.state(b.lockId, runtime.now()) === 'expired');
-    for (const ticket of dead) {
-      await deleteContender(this.store, this.keys, ticket.lockId, { signal });
-      this.emit('broke', { lockId: ticket.lockId, reason: 'lease expired' });
-    }
-    return dead.length > 0;
-  }
-
-  /** Deletes our ticket and lease after a failed or abandoned acquisition. */
+  /** Deletes our ticket and lease after a failed or abandoned acquisition, or on release. */
   async #discardTicket(): Promise<void> {
     await this.#keeper?.stop();
     this.#keeper = undefined;
-    this.#unregisterExit?.();
-    this.#unregisterExit = undefined;
-    const lockId = this.#lockId;
-    if (lockId === undefined) return;
-    await deleteContender(this.store, this.keys, lockId, {
-      leaseMs: this.options.leaseMs,
-      known: this.#written,
-    });
-    this.#written = [];
-    if (this.options.lockId === undefined) this.#lockId = undefined;
+    try {
+      const lockId = this.#lockId;
+      if (lockId === undefined) return;
+      const cleanup = { runtime: this.options.runtime, settleDelayMs: this.options.settleDelayMs };
+      if (this.options.lockId !== undefined) {
+        // a recovered ticket was written by an earlier process: delete what the listing shows
+        for (const ref of (await listOwnTicket(this.store, this.keys, lockId)).versions)
+          this.#own.wrote(ref.key, ref.versionId);
+      }
+      // tickets before the lease: a crash in between leaves an orphan lease, not a leaseless ticket
+      await this.#own.deleteUnder(this.store, `${this.keys.ticketPrefix}${lockId}-`, cleanup);
+      await this.#own.deleteUnder(this.store, `${this.keys.leasePrefix}${lockId}.`, cleanup);
+      if (this.options.lockId === undefined) this.#lockId = undefined;
+    } finally {
+      // only now: a SIGTERM that arrives while the deletes are in flight must wait for them (the exit
+      // handler awaits this release), not find no handler and end the process half-way
+      this.#unregisterExit?.();
+      this.#unregisterExit = undefined;
+    }
   }
 
   #onLost(reason: string, cause?: unknown): void {

@@ -6,7 +6,8 @@
  */
 import type { ObjectStore } from '../store/types.js';
 import { type ListedLease, parseLeases } from './lease-observer.js';
-import { type LockKeys, leaseKey, type TicketSeq, ticketKey } from './names.js';
+import { type LockKeys, type TicketSeq, ticketKey } from './names.js';
+import type { OwnObjects } from './own-objects.js';
 import { type ListingEntry, type LockMode, parseTickets, TICKET_BODY, type Ticket } from './ticket.js';
 
 /** One listed object version to delete (versionId undefined: the key as a whole). */
@@ -68,22 +69,33 @@ export async function listLeases(
   return parseLeases(keys, listed);
 }
 
-/** Writes seq-0 then seq-1 of a ticket; returns what was written (version ids when the store keeps them). */
+/**
+ * Writes seq-0 then seq-1 of a ticket, recording each key in `own` before its PUT (a failed PUT may
+ * still have landed) and each answer after it.
+ */
 export async function writeTicket(
   store: ObjectStore,
   keys: LockKeys,
   lockId: string,
   mode: LockMode,
+  own: OwnObjects,
   signal?: AbortSignal,
-): Promise<ObjectRef[]> {
-  const written: ObjectRef[] = [];
+): Promise<void> {
   for (const seq of [0, 1] as TicketSeq[]) {
     const key = ticketKey(keys, lockId, seq);
-    // plain puts: a duplicate from a retry is harmless (same body), release deletes every version
-    const result = await store.putObject(key, TICKET_BODY[mode], { contentType: 'text/plain', signal });
-    written.push({ key, versionId: result.versionId });
+    own.attempt(key);
+    try {
+      // plain puts: a duplicate from a retry is harmless (same body), release deletes every version
+      const { versionId } = await store.putObject(key, TICKET_BODY[mode], {
+        contentType: 'text/plain',
+        signal,
+      });
+      own.wrote(key, versionId);
+    } catch (error) {
+      own.failed(key);
+      throw error;
+    }
   }
-  return written;
 }
 
 /** Deletes the given versions (or keys), all of them, in parallel. Rejects with the first failure after trying all. */
@@ -103,43 +115,23 @@ export async function deleteRefs(
   if (failed) throw failed.reason;
 }
 
-/** Every listed version of a contender's lease object (any duration), plus the key we know we wrote. */
-export async function leaseRefs(
-  store: ObjectStore,
-  keys: LockKeys,
-  lockId: string,
-  leaseMs: number | undefined,
-  signal?: AbortSignal,
-): Promise<ObjectRef[]> {
-  const refs: ObjectRef[] = [];
-  for (const e of await listEntries(store, `${keys.leasePrefix}${lockId}.`, signal)) {
-    if (e.isDeleteMarker !== true) refs.push({ key: e.key, versionId: e.versionId });
-  }
-  if (leaseMs !== undefined && refs.length === 0)
-    refs.push({ key: leaseKey(keys, lockId, leaseMs), versionId: undefined });
-  return refs;
-}
-
 /**
- * Deletes a contender's ticket (every version), then its lease. Tickets go first: a crash in between
- * leaves an orphan lease (harmless, collected by waiters), never a ticket without a lease, which
- * could only expire by the age gate.
+ * Deletes another contender's ticket (every listed version), then its lease. Tickets go first: a
+ * crash in between leaves an orphan lease (harmless, collected by waiters), never a ticket without
+ * a lease, which could only expire by the age gate.
  */
 export async function deleteContender(
   store: ObjectStore,
   keys: LockKeys,
   lockId: string,
-  options: {
-    leaseMs?: number | undefined;
-    known?: ObjectRef[] | undefined;
-    signal?: AbortSignal | undefined;
-  } = {},
+  options: { signal?: AbortSignal | undefined } = {},
 ): Promise<void> {
   const own = await listOwnTicket(store, keys, lockId, options.signal);
-  await deleteRefs(store, [...own.versions, ...(options.known ?? [])], options.signal);
+  await deleteRefs(store, own.versions, options.signal);
+  const lease = await listEntries(store, `${keys.leasePrefix}${lockId}.`, options.signal);
   await deleteRefs(
     store,
-    await leaseRefs(store, keys, lockId, options.leaseMs, options.signal),
+    lease.filter((e) => e.isDeleteMarker !== true).map((e) => ({ key: e.key, versionId: e.versionId })),
     options.signal,
   );
 }

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NetworkError } from '../../../src/errors.js';
 import { sleep } from '../../../src/http/abort.js';
-import { LeaseKeeper } from '../../../src/lock/lease-keeper.js';
+import { LeaseKeeper, renewalIntervalMs } from '../../../src/lock/lease-keeper.js';
+import { OwnObjects } from '../../../src/lock/own-objects.js';
 import type { LockRuntime } from '../../../src/lock/runtime.js';
 import type { ObjectStore, PutObjectOptions } from '../../../src/store/types.js';
 
@@ -35,6 +36,7 @@ describe('LeaseKeeper', () => {
   it('renews every leaseMs/3 with a body that changes each time', async () => {
     const { store, state } = fakeStore();
     const keeper = new LeaseKeeper({
+      own: new OwnObjects(),
       store,
       key: 'k',
       leaseMs: 3000,
@@ -56,6 +58,7 @@ describe('LeaseKeeper', () => {
     const { store, state } = fakeStore();
     const lost: { at: number; reason: string }[] = [];
     const keeper = new LeaseKeeper({
+      own: new OwnObjects(),
       store,
       key: 'k',
       leaseMs: 3000,
@@ -80,6 +83,7 @@ describe('LeaseKeeper', () => {
     const { store, state } = fakeStore();
     const lost: number[] = [];
     const keeper = new LeaseKeeper({
+      own: new OwnObjects(),
       store,
       key: 'k',
       leaseMs: 3000,
@@ -102,6 +106,7 @@ describe('LeaseKeeper', () => {
     const { store, state } = fakeStore();
     const lost: number[] = [];
     const keeper = new LeaseKeeper({
+      own: new OwnObjects(),
       store,
       key: 'k',
       leaseMs: 3000,
@@ -117,5 +122,54 @@ describe('LeaseKeeper', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(state.puts).toHaveLength(1);
     expect(lost).toEqual([]);
+  });
+
+  it('renews often enough to keep a lock whose margin is half the lease (simulation counterexample K6)', async () => {
+    expect(renewalIntervalMs(30_000, 6_000)).toBe(10_000); // the protocol's leaseMs / 3 by default
+    expect(renewalIntervalMs(1500, 750)).toBe(375);
+    const { store, state } = fakeStore();
+    state.latencyMs = 300; // renewing every leaseMs / 3 = 500 ms, each would land after its 750 ms window
+    const lost: number[] = [];
+    const keeper = new LeaseKeeper({
+      own: new OwnObjects(),
+      store,
+      key: 'k',
+      leaseMs: 1500,
+      marginMs: 750,
+      runtime,
+      body: String,
+      onLost: () => lost.push(Date.now()),
+    });
+    const start = keeper.start();
+    await vi.advanceTimersByTimeAsync(300);
+    await start;
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(lost).toEqual([]);
+    expect(keeper.isLive()).toBe(true);
+    await keeper.stop();
+  });
+
+  it('stop() lets a renewal in flight land and records it, so release can delete it', async () => {
+    const { store, state } = fakeStore();
+    const own = new OwnObjects();
+    const keeper = new LeaseKeeper({
+      own,
+      store,
+      key: 'k',
+      leaseMs: 3000,
+      marginMs: 600,
+      runtime,
+      body: String,
+      onLost: () => {},
+    });
+    const start = keeper.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await start;
+    state.latencyMs = 200;
+    await vi.advanceTimersByTimeAsync(1050); // the second renewal is in flight
+    const stopped = keeper.stop();
+    await vi.advanceTimersByTimeAsync(300);
+    await stopped;
+    expect(state.puts).toHaveLength(2);
   });
 });
