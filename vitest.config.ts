@@ -16,7 +16,10 @@ export default defineConfig({
           include: ['test/sim/**/*.test.ts'],
           setupFiles: ['test/sim/setup.ts'],
           globalSetup: ['test/sim/global-setup.ts'],
-          testTimeout: 600_000,
+          // pure CPU and independent files: use both cores (the default leaves one idle on 2)
+          maxWorkers: 2,
+          // `npm run sim` (SIM_RUNS) runs for many minutes per property
+          testTimeout: process.env.SIM_RUNS ? 0 : 600_000,
         },
       },
       // the built CLI and the examples as processes; examples also run on S3 when the env names one
@@ -30,6 +33,20 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // one real server: files run one after the other so timing-sensitive tests are not starved
+          fileParallelism: false,
+        },
+      },
+      // faults, crashes, load, bad input and secrets against Ceph (test/reliability/README.md);
+      // short here, long under `npm run soak` (SOAK_MINUTES)
+      {
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: process.env.SOAK_MINUTES ? 0 : 120_000,
+          hookTimeout: 60_000,
+          // one real server and timing-sensitive process tests: one file at a time
           fileParallelism: false,
         },
       },

@@ -8,6 +8,7 @@ import { B2Error, DeleteObjectsError, type DeleteObjectsFailure, S3funcError } f
 import { throwIfAborted } from '../http/abort.js';
 import type { DeleteObjectsResult } from '../s3/delete-objects.js';
 import type { DeleteTarget } from '../store/types.js';
+import { deleteTargets } from '../store/validate.js';
 import type { B2Client } from './client.js';
 import { isB2Code } from './error-response.js';
 import { validateFileName } from './names.js';
@@ -29,9 +30,7 @@ export async function deleteMany(
   deleteOne: (ref: DeleteRef) => Promise<void>,
   signal: AbortSignal | undefined,
 ): Promise<DeleteObjectsResult> {
-  const refs: DeleteRef[] = [...targets].map((t) =>
-    typeof t === 'string' ? { key: t } : { key: t.key, versionId: t.versionId },
-  );
+  const refs: DeleteRef[] = deleteTargets(targets);
   for (const r of refs) validateFileName(r.key, 'deleteObjects key');
   const outcomes: ({ ok: true } | { ok: false; error: unknown } | undefined)[] = new Array(refs.length);
   let next = 0;

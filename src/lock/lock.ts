@@ -17,7 +17,16 @@ type Listener<K extends keyof LockEvents> = (...args: LockEvents[K]) => void;
 
 /** Counts the facades of each core; when the last is collected while holding, the lock is released. */
 const facades = new WeakMap<LockCore, { count: number }>();
-const unreachable = new FinalizationRegistry<LockCore>((core) => {
+/**
+ * The registry holds its cores weakly. A strong hold would pin every lock for ever: the core
+ * reaches its facade again (the `released` reason of the holder's signal is an error whose captured
+ * stack keeps the facade that called `release()`), so the facade never became unreachable and each
+ * acquire/release cycle leaked about 2.5 KB. A held core stays reachable anyway (its lease timers
+ * and the exit handler hold it), which is exactly when the callback has something to do.
+ */
+const unreachable = new FinalizationRegistry<WeakRef<LockCore>>((ref) => {
+  const core = ref.deref();
+  if (core === undefined) return;
   const entry = facades.get(core);
   if (entry && --entry.count > 0) return;
   if (core.state === 'held' || core.state === 'lost') core.release().catch(() => {});
@@ -43,7 +52,7 @@ export class Lock {
     const entry = facades.get(core);
     if (entry) entry.count++;
     else facades.set(core, { count: 1 });
-    unreachable.register(this, core);
+    unreachable.register(this, new WeakRef(core));
   }
 
   /** The lock's name (the key prefix of its objects). */

@@ -4,9 +4,9 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { ConfigError, DeleteObjectsError, type DeleteObjectsFailure, S3funcError } from '../errors.js';
+import { DeleteObjectsError, type DeleteObjectsFailure, S3funcError } from '../errors.js';
 import type { DeleteTarget } from '../store/types.js';
-import { validateKey, validateOptions } from '../store/validate.js';
+import { deleteTargets, validateKey } from '../store/validate.js';
 import { validateVersionId } from './options.js';
 import type { S3Requester } from './requester.js';
 import { buildDeleteRequest, parseDeleteResult } from './xml/index.js';
@@ -29,16 +29,7 @@ export async function deleteInBatches(
   targets: Iterable<DeleteTarget>,
   signal: AbortSignal | undefined,
 ): Promise<DeleteObjectsResult> {
-  if (targets === null || typeof targets !== 'object' || !(Symbol.iterator in targets)) {
-    throw new ConfigError('deleteObjects: keys must be an iterable of keys or { key, versionId }', 'keys');
-  }
-  const all = [...targets].map((t: unknown) => {
-    if (typeof t === 'string') return { key: t };
-    if (t === null || typeof t !== 'object') return { key: t as string };
-    validateOptions(t, ['key', 'versionId'], 'deleteObjects target');
-    const { key, versionId } = t as { key: string; versionId?: string | undefined };
-    return { key, versionId };
-  });
+  const all = deleteTargets(targets);
   for (const t of all) {
     validateKey(t.key, 'deleteObjects key');
     validateVersionId(t.versionId, 'deleteObjects versionId');

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { BodyNotReplayableError, S3funcError } from '../errors.js';
 import { abortReason } from '../http/abort.js';
+import { redactError } from '../http/redact.js';
 import type { PreparedBody } from '../http/request-body.js';
 import { discard } from '../http/response-body.js';
 import { withRetries } from '../http/retry.js';
@@ -66,55 +67,25 @@ export class S3Requester {
     const body = call.body;
     const payloadHash = payloadHashOf(body);
     if (body?.kind === 'bytes') baseHeaders['content-length'] = String(body.bytes.byteLength);
+    const { secretAccessKey, sessionToken } = this.options.credentials;
     return withRetries(
       async () => {
-        if (body?.kind === 'stream' && body.consumed()) {
-          throw new BodyNotReplayableError(call.operation, call.key, undefined);
-        }
-        const headers = { ...baseHeaders, host: this.addressing.host };
-        Object.assign(
-          headers,
-          signRequest({
-            method: call.method,
-            host: this.addressing.host,
+        // what this attempt must never let into an error: the credentials, and its own signature
+        const secrets = [secretAccessKey, sessionToken];
+        try {
+          return await this.#attempt(call, read, {
             path,
             query,
-            headers,
+            queryString,
+            baseHeaders,
+            body,
             payloadHash,
-            credentials: this.options.credentials,
-            region: this.options.region,
-            now: this.now(),
-          }),
-        );
-        const res = await this.transport
-          .request({
-            method: call.method,
-            path: queryString ? `${path}?${queryString}` : path,
-            headers,
-            body: body === undefined ? undefined : body.kind === 'bytes' ? body.bytes : body.open(),
-            signal: call.signal,
-            key: call.key,
-            // errors name the operation, as S3Error and errors while reading the body do
-            operation: call.operation,
-          })
-          .catch((error: unknown) => {
-            throw body?.kind === 'stream' && !body.replayable && body.consumed()
-              ? new BodyNotReplayableError(call.operation, call.key, error)
-              : error;
+            secrets,
           });
-        if ((res.status >= 200 && res.status < 300) || call.okStatuses?.includes(res.status)) {
-          if (!read) return res;
-          try {
-            return await read(res);
-          } catch (error) {
-            if (call.signal?.aborted) throw abortReason(call.signal);
-            throw error instanceof S3funcError ? error : toTransportError(error, call.operation, call.key);
-          }
+        } catch (error) {
+          // our errors only: an abort rejects with the caller's own reason, which is theirs to keep
+          throw error instanceof S3funcError ? redactError(error, secrets) : error;
         }
-        const error = await errorFromResponse(res, call.operation, call.key);
-        throw body?.kind === 'stream' && !body.replayable && body.consumed() && error.retryable
-          ? new BodyNotReplayableError(call.operation, call.key, error)
-          : error;
       },
       {
         retry: this.options.retry,
@@ -123,6 +94,68 @@ export class S3Requester {
         onRetry: this.options.onRetry,
       },
     );
+  }
+
+  async #attempt<T>(
+    call: S3Call,
+    read: ((res: HttpResponse) => Promise<T>) | undefined,
+    prepared: {
+      path: string;
+      query: Record<string, string>;
+      queryString: string;
+      baseHeaders: Record<string, string>;
+      body: PreparedBody | undefined;
+      payloadHash: string;
+      secrets: (string | undefined)[];
+    },
+  ): Promise<T | HttpResponse> {
+    const { path, query, queryString, baseHeaders, body, payloadHash, secrets } = prepared;
+    if (body?.kind === 'stream' && body.consumed()) {
+      throw new BodyNotReplayableError(call.operation, call.key, undefined);
+    }
+    const headers = { ...baseHeaders, host: this.addressing.host };
+    const signed = signRequest({
+      method: call.method,
+      host: this.addressing.host,
+      path,
+      query,
+      headers,
+      payloadHash,
+      credentials: this.options.credentials,
+      region: this.options.region,
+      now: this.now(),
+    });
+    Object.assign(headers, signed);
+    secrets.push(/Signature=([0-9a-f]+)/.exec(signed.authorization ?? '')?.[1]);
+    const res = await this.transport
+      .request({
+        method: call.method,
+        path: queryString ? `${path}?${queryString}` : path,
+        headers,
+        body: body === undefined ? undefined : body.kind === 'bytes' ? body.bytes : body.open(),
+        signal: call.signal,
+        key: call.key,
+        // errors name the operation, as S3Error and errors while reading the body do
+        operation: call.operation,
+      })
+      .catch((error: unknown) => {
+        throw body?.kind === 'stream' && !body.replayable && body.consumed()
+          ? new BodyNotReplayableError(call.operation, call.key, error)
+          : error;
+      });
+    if ((res.status >= 200 && res.status < 300) || call.okStatuses?.includes(res.status)) {
+      if (!read) return res;
+      try {
+        return await read(res);
+      } catch (error) {
+        if (call.signal?.aborted) throw abortReason(call.signal);
+        throw error instanceof S3funcError ? error : toTransportError(error, call.operation, call.key);
+      }
+    }
+    const error = await errorFromResponse(res, call.operation, call.key);
+    throw body?.kind === 'stream' && !body.replayable && body.consumed() && error.retryable
+      ? new BodyNotReplayableError(call.operation, call.key, error)
+      : error;
   }
 
   /** Sends a call whose response body is not needed, and frees the connection. */

@@ -27,9 +27,11 @@ import type {
   StoreCapabilities,
 } from '../store/types.js';
 import {
+  describe,
   validateKey,
   validateMetadata,
   validateNumber,
+  validateOptionalString,
   validateOptions,
   validatePrefix,
   validateSignal,
@@ -56,6 +58,8 @@ const LIST_VERSIONS_OPTIONS = ['prefix', 'delimiter', 'pageSize', 'signal'] as c
 const COPY_OPTIONS = ['metadata', 'contentType', 'sourceVersionId', 'signal'] as const;
 /** S3 returns at most this many keys per listing page, and deletes at most this many per request. */
 export const S3_PAGE_LIMIT = 1000;
+/** The methods a presigned URL may be made for. */
+const PRESIGN_METHODS: readonly string[] = ['GET', 'PUT', 'HEAD', 'DELETE'];
 /** Presigned URLs live at most 7 days (SigV4's limit). */
 const DEFAULT_PRESIGN_EXPIRES_S = 900;
 
@@ -117,6 +121,8 @@ export class S3Session extends CoordinationSession {
   async putObject(key: string, body: BodyInput, options: PutObjectOptions = {}): Promise<PutObjectResult> {
     validateKey(key);
     validateOptions(options, PUT_OPTIONS, 'putObject');
+    for (const name of ['contentType', 'ifNoneMatch', 'ifMatch'] as const)
+      validateOptionalString(options[name], name);
     validateMetadata(options.metadata);
     validateSignal(options.signal);
     validateNumber(options.contentLength, 'contentLength', { integer: true });
@@ -168,6 +174,7 @@ export class S3Session extends CoordinationSession {
   async getObject(key: string, options: GetObjectOptions = {}): Promise<ObjectResponse> {
     validateKey(key);
     validateOptions(options, GET_OPTIONS, 'getObject');
+    validateOptionalString(options.ifMatch, 'ifMatch');
     validateVersionId(options.versionId);
     validateSignal(options.signal);
     const range = rangeHeader(options.range);
@@ -187,6 +194,7 @@ export class S3Session extends CoordinationSession {
   async headObject(key: string, options: GetObjectOptions = {}): Promise<ObjectInfo> {
     validateKey(key);
     validateOptions(options, GET_OPTIONS, 'headObject');
+    validateOptionalString(options.ifMatch, 'ifMatch');
     validateVersionId(options.versionId);
     validateSignal(options.signal);
     const res = await this.#requester.sendAndDiscard({
@@ -204,6 +212,7 @@ export class S3Session extends CoordinationSession {
   /** Lists objects page by page (ListObjectsV2), with the common prefixes of each page when a delimiter is given. */
   async *listPages(options: ListObjectsOptions = {}): AsyncGenerator<ListPage<ListedObject>> {
     validateOptions(options, LIST_OPTIONS, 'listObjects');
+    validateOptionalString(options.delimiter, 'delimiter');
     validatePrefix(options.prefix);
     validatePrefix(options.startAfter, 'startAfter');
     validateSignal(options.signal);
@@ -245,6 +254,7 @@ export class S3Session extends CoordinationSession {
   /** Lists object versions and delete markers page by page (ListObjectVersions), in key order. */
   async *listVersionPages(options: ListVersionsOptions = {}): AsyncGenerator<ListPage<ListedVersion>> {
     validateOptions(options, LIST_VERSIONS_OPTIONS, 'listObjectVersions');
+    validateOptionalString(options.delimiter, 'delimiter');
     validatePrefix(options.prefix);
     validateSignal(options.signal);
     validateNumber(options.pageSize, 'pageSize', { min: 1, max: S3_PAGE_LIMIT, integer: true });
@@ -318,6 +328,7 @@ export class S3Session extends CoordinationSession {
     validateKey(sourceKey, 'sourceKey');
     validateKey(destKey, 'destKey');
     validateOptions(options, COPY_OPTIONS, 'copyObject');
+    validateOptionalString(options.contentType, 'contentType');
     validateMetadata(options.metadata);
     validateVersionId(options.sourceVersionId, 'sourceVersionId');
     validateSignal(options.signal);
@@ -359,6 +370,12 @@ export class S3Session extends CoordinationSession {
     key: string,
     options: { expiresIn?: number; versionId?: string } = {},
   ): string {
+    if (!PRESIGN_METHODS.includes(method)) {
+      throw new ConfigError(
+        `presign: method must be one of ${PRESIGN_METHODS.join(', ')}, got ${describe(method)}`,
+        'method',
+      );
+    }
     validateKey(key);
     validateOptions(options, ['expiresIn', 'versionId'], 'presign');
     validateVersionId(options.versionId);

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigError } from '../errors.js';
-import type { Metadata } from './types.js';
+import type { DeleteTarget, Metadata } from './types.js';
 
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
@@ -171,6 +171,13 @@ export function validateNumber(
   }
 }
 
+/** Throws unless `value` is undefined or a string (header values, delimiters). */
+export function validateOptionalString(value: unknown, option: string): void {
+  if (value !== undefined && typeof value !== 'string') {
+    throw new ConfigError(`${option} must be a string, got ${describe(value)}`, option);
+  }
+}
+
 /** Throws unless `signal` is undefined or an `AbortSignal`. */
 export function validateSignal(signal: unknown, option = 'signal'): void {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -185,4 +192,22 @@ export function describe(value: unknown): string {
   if (typeof value === 'string')
     return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/**
+ * The targets of a `deleteObjects` call as `{ key, versionId }`, checked for shape: an iterable of
+ * keys or `{ key, versionId }` objects with no other properties. Keys and version ids themselves are
+ * left to the caller's own checks (they differ between stores).
+ */
+export function deleteTargets(targets: unknown): { key: string; versionId: string | undefined }[] {
+  if (targets === null || typeof targets !== 'object' || !(Symbol.iterator in targets)) {
+    throw new ConfigError('deleteObjects: keys must be an iterable of keys or { key, versionId }', 'keys');
+  }
+  return [...(targets as Iterable<unknown>)].map((t) => {
+    if (typeof t === 'string') return { key: t, versionId: undefined };
+    if (t === null || typeof t !== 'object') return { key: t as string, versionId: undefined };
+    validateOptions(t, ['key', 'versionId'], 'deleteObjects target');
+    const { key, versionId } = t as Exclude<DeleteTarget, string>;
+    return { key, versionId };
+  });
 }

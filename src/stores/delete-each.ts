@@ -6,7 +6,7 @@
 import { DeleteObjectsError, type DeleteObjectsFailure, S3Error } from '../errors.js';
 import type { DeleteObjectsResult } from '../s3/delete-objects.js';
 import type { DeleteTarget } from '../store/types.js';
-import { validateKey } from '../store/validate.js';
+import { deleteTargets, validateKey } from '../store/validate.js';
 import { checkOptionalString } from './call-checks.js';
 
 /**
@@ -19,7 +19,7 @@ export async function deleteEach(
   remove: (key: string, versionId: string | undefined) => Promise<void>,
   signal: AbortSignal | undefined,
 ): Promise<DeleteObjectsResult> {
-  const all = [...targets].map((t) => (typeof t === 'string' ? { key: t, versionId: undefined } : t));
+  const all = deleteTargets(targets);
   for (const t of all) {
     validateKey(t.key, 'deleteObjects key');
     checkOptionalString(t.versionId, 'deleteObjects versionId');

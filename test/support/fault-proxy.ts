@@ -76,6 +76,29 @@ interface Plan {
   fault: Fault;
   match: RequestMatch;
   remaining: number;
+  /** Chance that a matching request gets the fault; a request that escapes it is not counted. */
+  probability: number;
+}
+
+/** Options of {@link FaultProxy.start}. */
+export interface FaultProxyOptions {
+  /** Randomness for probabilistic faults (a seeded generator makes a chaos run replayable). @default Math.random */
+  random?: () => number;
+  /**
+   * Keep at most this many entries in `requests` (later ones are only counted in `counts`), so a
+   * long soak does not grow the record without bound. @default unlimited
+   */
+  recordLimit?: number;
+}
+
+/** Running totals over every request, kept even past `recordLimit`. */
+export interface ProxyCounts {
+  requests: number;
+  forwarded: number;
+  /** Requests per HTTP method. */
+  byMethod: Record<string, number>;
+  /** Faults applied, per kind. */
+  byFault: Partial<Record<Fault['kind'], number>>;
 }
 
 /** Hop-by-hop headers, which belong to one connection and are not forwarded. */
@@ -88,10 +111,16 @@ export class FaultProxy {
   readonly #upstream: URL;
   readonly #agent = new Agent({ keepAlive: true });
   readonly #sockets = new Set<Socket>();
+  readonly #random: () => number;
+  readonly #recordLimit: number;
   #plans: Plan[] = [];
+  /** Totals over every request since start (or the last `reset({ requests: true })`). */
+  counts: ProxyCounts = emptyCounts();
 
-  private constructor(upstream: URL) {
+  private constructor(upstream: URL, options: FaultProxyOptions) {
     this.#upstream = upstream;
+    this.#random = options.random ?? Math.random;
+    this.#recordLimit = options.recordLimit ?? Number.POSITIVE_INFINITY;
     this.#server = createServer((req, res) => this.#handle(req, res));
     // longer than the client's keep-alive, so the client is always the one to close idle sockets
     this.#server.keepAliveTimeout = 30_000;
@@ -102,10 +131,10 @@ export class FaultProxy {
   }
 
   /** Starts a proxy on a free port of 127.0.0.1 in front of `upstream` (an `http://` endpoint). */
-  static async start(upstream: string): Promise<FaultProxy> {
+  static async start(upstream: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
     const url = new URL(upstream);
     if (url.protocol !== 'http:') throw new Error(`FaultProxy forwards to http:// only, got ${upstream}`);
-    const proxy = new FaultProxy(url);
+    const proxy = new FaultProxy(url, options);
     await new Promise<void>((resolve, reject) => {
       proxy.#server.once('error', reject);
       proxy.#server.listen(0, '127.0.0.1', resolve);
@@ -123,19 +152,31 @@ export class FaultProxy {
   /**
    * Plans `fault` for the next `times` requests that match (default: the next one of any kind).
    * Plans are consulted in the order they were made; the first with uses left that matches applies.
+   * With `probability` below 1 each matching request gets the fault only by chance (chaos runs:
+   * `times: Infinity`); a request that escapes it goes on to the next plan.
    */
-  inject(fault: Fault, { times = 1, match = {} }: { times?: number; match?: RequestMatch } = {}): this {
-    this.#plans.push({ fault, match, remaining: times });
+  inject(
+    fault: Fault,
+    {
+      times = 1,
+      match = {},
+      probability = 1,
+    }: { times?: number; match?: RequestMatch; probability?: number } = {},
+  ): this {
+    this.#plans.push({ fault, match, remaining: times, probability });
     return this;
   }
 
-  /** Drops every planned fault that has not been used, and (with `requests`) the record too. */
+  /** Drops every planned fault that has not been used, and (with `requests`) the record and counts too. */
   reset({ requests = false }: { requests?: boolean } = {}): void {
     this.#plans = [];
-    if (requests) this.requests.length = 0;
+    if (requests) {
+      this.requests.length = 0;
+      this.counts = emptyCounts();
+    }
   }
 
-  /** Planned faults not used yet. */
+  /** Planned faults not used yet (endless chaos plans count as Infinity). */
   get pending(): number {
     return this.#plans.reduce((n, p) => n + p.remaining, 0);
   }
@@ -156,7 +197,12 @@ export class FaultProxy {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
-    const plan = this.#plans.find((p) => p.remaining > 0 && matches(p.match, method, path));
+    const plan = this.#plans.find(
+      (p) =>
+        p.remaining > 0 &&
+        matches(p.match, method, path) &&
+        (p.probability >= 1 || this.#random() < p.probability),
+    );
     if (plan) plan.remaining--;
     const fault = plan?.fault;
     const record: RecordedRequest = {
@@ -167,7 +213,11 @@ export class FaultProxy {
       requestBytes: 0,
       upstreamStatus: undefined,
     };
-    this.requests.push(record);
+    if (this.requests.length < this.#recordLimit) this.requests.push(record);
+    const counts = this.counts;
+    counts.requests++;
+    counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
+    if (fault) counts.byFault[fault.kind] = (counts.byFault[fault.kind] ?? 0) + 1;
     req.on('data', (chunk: Buffer) => {
       record.requestBytes += chunk.length;
     });
@@ -181,6 +231,7 @@ export class FaultProxy {
       return;
     }
     record.forwarded = true;
+    counts.forwarded++;
     const upstreamReq = request(
       {
         host: this.#upstream.hostname,
@@ -270,6 +321,10 @@ function answerError(res: ServerResponse, fault: Extract<Fault, { kind: 'error' 
   if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
   res.writeHead(status, headers);
   res.end(body);
+}
+
+function emptyCounts(): ProxyCounts {
+  return { requests: 0, forwarded: 0, byMethod: {}, byFault: {} };
 }
 
 function matches(match: RequestMatch, method: string, path: string): boolean {

@@ -96,7 +96,7 @@ export function presignUrlDetailed(input: PresignInput): SignatureDetails & { ur
   checkSigningInput(credentials, region, service);
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES_SECONDS) {
     throw new ConfigError(
-      `expiresIn must be an integer number of seconds from 1 to ${MAX_PRESIGN_EXPIRES_SECONDS} (7 days), got ${String(expiresIn)}`,
+      `expiresIn must be an integer number of seconds from 1 to ${MAX_PRESIGN_EXPIRES_SECONDS} (7 days), got ${typeof expiresIn === 'number' ? expiresIn : typeof expiresIn}`,
       'expiresIn',
     );
   }
