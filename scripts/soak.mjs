@@ -176,6 +176,8 @@ async function main() {
         MALFORMED_RUNS: process.env.MALFORMED_RUNS ?? '1000',
         BAD_INPUT_RUNS: process.env.BAD_INPUT_RUNS ?? '600',
         SECRET_RUNS: process.env.SECRET_RUNS ?? '200',
+        // as in `npm test`: this machine's registry refuses npm's advisory endpoint (see the README)
+        S3FUNC_AUDIT: process.env.S3FUNC_AUDIT ?? 'unavailable-ok',
       },
     }));
   } finally {

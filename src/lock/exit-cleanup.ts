@@ -7,6 +7,10 @@
  * then, unless the application listens for that signal itself, the signal is raised again so the
  * process ends as it would have (exit status 128 + signal number: 130, 143, 129).
  *
+ * From the signal until the process ends, no lock may start an acquisition (`exitInProgress`): the
+ * application's own loop keeps running while the locks are released, and a lock taken then would
+ * be left behind — or, worse, would catch the raised signal again and keep the process alive.
+ *
  * @module
  */
 import { LOCK_DEFAULTS } from './defaults.js';
@@ -22,17 +26,31 @@ type ExitSignal = (typeof SIGNALS)[number];
 const registered = new Set<ExitReleasable>();
 let installed = false;
 let exiting: Promise<void> | undefined;
+/** The signal being handled, from its arrival until the process ends (or the application goes on). */
+let exitSignal: ExitSignal | undefined;
 
 const onSignal = (signal: ExitSignal) => {
+  exitSignal ??= signal;
   void releaseAll().then(() => {
     uninstall();
-    // the application's own handler decides what happens next; otherwise die as we would have
+    // the application's own handler decides what happens next; otherwise die as we would have.
+    // exitSignal stays set: the raised signal arrives a turn of the loop later, and no lock taken in
+    // between may install the handlers again and swallow it.
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    else exitSignal = undefined;
   });
 };
 const onBeforeExit = () => {
   if (registered.size > 0) void releaseAll();
 };
+
+/**
+ * The signal the process is exiting on, while its locks are released and until it ends; undefined
+ * otherwise. Acquisitions refuse to start meanwhile.
+ */
+export function exitInProgress(): ExitSignal | undefined {
+  return exitSignal;
+}
 
 /** Registers `lock` for release at exit; returns the function that unregisters it. */
 export function registerForExit(lock: ExitReleasable): () => void {

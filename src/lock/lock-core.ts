@@ -22,7 +22,7 @@ import type { ObjectStore } from '../store/types.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
 import { runElection, type Won } from './election-loop.js';
 import type { LockEvents, TicketInfo } from './events.js';
-import { registerForExit } from './exit-cleanup.js';
+import { exitInProgress, registerForExit } from './exit-cleanup.js';
 import { pruneFences, takeFencingToken } from './fencing.js';
 import { awaitOwnTicket } from './gate.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -155,6 +155,13 @@ export class LockCore extends EventEmitter<LockEvents> {
   }
 
   async #startLease(lockId: string, signal: AbortSignal): Promise<void> {
+    // checked here and registered below in the same turn, so a signal cannot fall between
+    const exiting = this.options.cleanupOnExit ? exitInProgress() : undefined;
+    if (exiting !== undefined) {
+      throw new LockStateError(
+        `cannot acquire lock ${JSON.stringify(this.keys.name)}: the process is exiting on ${exiting}`,
+      );
+    }
     const { leaseMs, leaseMarginMs, runtime, mode } = this.options;
     const owner = this.options.owner ?? `${hostname()}:${process.pid}`;
     const keeper = new LeaseKeeper({
