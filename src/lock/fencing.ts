@@ -17,6 +17,12 @@ import { FENCE_DIGITS, fenceKey, type LockKeys } from './names.js';
 const FENCE_SUFFIX = new RegExp(`^\\d{${FENCE_DIGITS}}$`);
 /** How many fence objects are kept; older ones are deleted on release. */
 export const FENCES_KEPT = 4;
+/**
+ * Fences are pruned by the holder of every this-many-th token only: pruning costs two listings
+ * and a delete, which would otherwise lengthen every release. At most `FENCES_KEPT +
+ * FENCE_PRUNE_EVERY` fence objects stay (more only while a pruning holder has crashed).
+ */
+export const FENCE_PRUNE_EVERY = 8;
 /** Collisions tolerated before giving up (each means the listing missed a newer token). */
 const MAX_COLLISIONS = 20;
 

@@ -23,7 +23,7 @@ import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions }
 import { runElection, type Won } from './election-loop.js';
 import type { LockEvents, TicketInfo } from './events.js';
 import { exitInProgress, registerForExit } from './exit-cleanup.js';
-import { pruneFences, takeFencingToken } from './fencing.js';
+import { FENCE_PRUNE_EVERY, pruneFences, takeFencingToken } from './fencing.js';
 import { awaitOwnTicket } from './gate.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { listOwnTicket, writeTicket } from './lock-store.js';
@@ -307,7 +307,8 @@ export class LockCore extends EventEmitter<LockEvents> {
       try {
         this.#holder?.abort(new LockLostError(this.keys.name, 'released'));
         await this.#discardTicket();
-        if (token !== undefined) await pruneFences(this.store, this.keys, token).catch(() => {});
+        if (token !== undefined && token % FENCE_PRUNE_EVERY === 0)
+          await pruneFences(this.store, this.keys, token).catch(() => {});
       } finally {
         this.#state = 'idle';
         this.#releasing = undefined;

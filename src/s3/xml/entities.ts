@@ -6,8 +6,8 @@
  * references (`&#13;`, `&#x1F600;`) undecoded and silently deletes control-character references
  * (`&#x1;`); with `htmlEntities: true` it also accepts some 250 HTML names and still deletes those
  * control references. Ceph RGW writes a carriage return in a key as `&#x0d;` and a control character
- * as `&#x01;`, so both behaviours would hand back a different key than the one stored. This decoder
- * is plugged into fast-xml-parser (option `entityDecoder`), which calls it for text but not for CDATA.
+ * as `&#x01;`, so both behaviours would hand back a different key than the one stored. Our parser
+ * (`document.ts`) calls this decoder for text, not for CDATA.
  *
  * @module
  */

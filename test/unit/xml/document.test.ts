@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResponseError } from '../../../src/errors.js';
 import { resolveContext } from '../../../src/s3/xml/context.js';
@@ -8,28 +8,6 @@ import { parseTimestamp, unquoteEtag } from '../../../src/s3/xml/values.js';
 
 const ctx = resolveContext('Test');
 const textOf = (xml: string) => parseXmlDocument(xml, ctx).text;
-
-describe('what fast-xml-parser 5 does on its own (why we configure it)', () => {
-  it('leaves numeric references undecoded and deletes control-character references by default', () => {
-    const out = new XMLParser({ trimValues: false, parseTagValue: false }).parse('<K>a&#13;b&#x1;c&amp;</K>');
-    expect(out.K).toBe('a&#13;bc&');
-  });
-
-  it('with htmlEntities decodes numeric references but still deletes &#x1; and accepts &nbsp;', () => {
-    const out = new XMLParser({ trimValues: false, parseTagValue: false, htmlEntities: true }).parse(
-      '<K>a&#13;b&#x1;c&nbsp;</K>',
-    );
-    expect(out.K).toBe('a\rbc\u00a0');
-  });
-
-  it('coerces numbers and trims by default', () => {
-    expect(new XMLParser().parse('<K> 007 </K>').K).toBe(7);
-  });
-
-  it('returns a partial tree for a truncated body instead of failing', () => {
-    expect(() => new XMLParser().parse('<R><C><K>x</K></C><C><K>y')).not.toThrow();
-  });
-});
 
 describe('parseXmlDocument', () => {
   it('decodes the five entities and numeric references, hex and decimal', () => {
@@ -76,8 +54,18 @@ describe('parseXmlDocument', () => {
     ['a DOCTYPE with an entity bomb', '<!DOCTYPE r [<!ENTITY a "aaaaaaaa">]><r>&a;</r>', /DOCTYPE/],
     ['a lower-case doctype', '<!doctype html><html></html>', /DOCTYPE/],
     ['an external entity', '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>', /DOCTYPE/],
-    ['a __proto__ element', '<R><__proto__><polluted>1</polluted></__proto__></R>', /prototype pollution/],
-    ['deep nesting', `${'<a>'.repeat(40)}${'</a>'.repeat(40)}`, /cannot parse|nest/i],
+    ['deep nesting', `${'<a>'.repeat(40)}${'</a>'.repeat(40)}`, /nest more than 32/],
+    ['a body cut inside an end tag', '<R><K>x</K', /malformed end tag/],
+    ['a body cut after a start tag', '<R><K>x</K><K>', /<K> is not closed/],
+    ['a body cut inside a start tag', '<R><K a="1"', /malformed start tag/],
+    ['an unterminated comment', '<R><!-- x </R>', /unterminated comment/],
+    ['an unterminated CDATA section', '<R><![CDATA[x</R>', /unterminated CDATA/],
+    ['an attribute value with "<"', '<R a="<"/>', /malformed start tag/],
+    ['an unquoted attribute', '<R a=1/>', /malformed start tag/],
+    ['text before the root', 'Service Unavailable<R/>', /text before the root/],
+    ['a lone "<"', '<R>a < b</R>', /starts no tag/],
+    ['a stray end tag', '</R>', /does not close any element/],
+    ['only a declaration', '<?xml version="1.0"?>', /no root|found none/],
   ])('refuses %s', (_name, xml, message) => {
     expect(() => parseXmlDocument(xml, ctx)).toThrow(ResponseError);
     expect(tryParseXmlDocument(xml)).toMatch(message);
@@ -85,12 +73,39 @@ describe('parseXmlDocument', () => {
 });
 
 describe('element names that are Object.prototype members', () => {
-  it('are refused (__proto__, constructor, prototype) or kept apart (toString), polluting nothing', () => {
-    expect(tryParseXmlDocument('<R><constructor>y</constructor></R>')).toMatch(/prototype pollution/);
-    const root = parseXmlDocument('<R><toString>z</toString><Key>k</Key></R>', ctx);
-    expect(root.children.map((c) => c.text)).toEqual(['z', 'k']);
-    expect(root.children[1]?.name).toBe('Key');
+  it('are ordinary names: element names never become object keys, so nothing is polluted', () => {
+    const root = parseXmlDocument(
+      '<R><__proto__><polluted>1</polluted></__proto__><constructor>y</constructor><toString>z</toString><Key>k</Key></R>',
+      ctx,
+    );
+    expect(root.children.map((c) => [c.name, c.text])).toEqual([
+      ['__proto__', ''],
+      ['constructor', 'y'],
+      ['toString', 'z'],
+      ['Key', 'k'],
+    ]);
+    expect(root.children[0]?.children[0]?.text).toBe('1');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('the parts of XML S3 bodies use', () => {
+  it('reads self-closing elements, attributes in both quotes, spaces in end tags and mixed content', () => {
+    const root = parseXmlDocument(
+      '<R xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><E/><F a=\'1\' b = "x>y" /><K >v</K ><M>a<N>b</N>c</M></R>',
+      ctx,
+    );
+    expect(root.children.map((c) => [c.name, c.text])).toEqual([
+      ['E', ''],
+      ['F', ''],
+      ['K', 'v'],
+      ['M', 'ac'],
+    ]);
+    expect(root.children[3]?.children[0]?.text).toBe('b');
+  });
+
+  it('reads a CDATA section that holds markup and "]]" text', () => {
+    expect(textOf('<K><![CDATA[<a>]]]]><![CDATA[>]]></K>')).toBe('<a>]]>');
   });
 });
 
@@ -140,5 +155,23 @@ describe('values', () => {
     expect(unquoteEtag('abc')).toBe('abc');
     expect(unquoteEtag('"abc-2"')).toBe('abc-2');
     expect(unquoteEtag('"')).toBe('"');
+  });
+});
+
+describe('a body cut short', () => {
+  it('is refused wherever it is cut, never read as a shorter listing', () => {
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name>${Array.from(
+      { length: 5 },
+      (_, i) =>
+        `<Contents><Key>k${i} &amp; &#x0d;</Key><LastModified>2009-10-12T17:50:30.000Z</LastModified><ETag>&quot;e${i}&quot;</ETag><Size>${i}</Size></Contents>`,
+    ).join('')}<IsTruncated>false</IsTruncated></ListBucketResult>\n`;
+    expect(parseXmlDocument(body, ctx).children).toHaveLength(7);
+    const end = body.lastIndexOf('>') + 1;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: end - 1 }), (cut) => {
+        expect(tryParseXmlDocument(body.slice(0, cut))).toBeTypeOf('string');
+      }),
+      { numRuns: 400 },
+    );
   });
 });
