@@ -19,6 +19,11 @@ let done = false;
 let reads = 0;
 let concurrentReaders = 0;
 let maxConcurrentReaders = 0;
+/**
+ * How long a reader spends reading: longer than a poll interval, so readers that waited for the
+ * writer together (each polls once per interval) are inside the shared lock at the same time.
+ */
+const readMs = options.pollIntervalMs + 200;
 
 async function writer(): Promise<void> {
   for (let version = 1; version <= versions; version++) {
@@ -44,7 +49,7 @@ async function reader(): Promise<void> {
       async () => {
         maxConcurrentReaders = Math.max(maxConcurrentReaders, ++concurrentReaders);
         const header = await (await store.getObject('dataset/header.json')).json<{ version: number }>();
-        await new Promise((r) => setTimeout(r, 30));
+        await new Promise((r) => setTimeout(r, readMs));
         const rows = await (await store.getObject('dataset/rows.json')).json<{ version: number }>();
         concurrentReaders--;
         if (header.version !== rows.version)
