@@ -1,7 +1,7 @@
 // Lock costs: uncontended acquire → release, hand-off under contention, the requests of waiting,
 // and how an acquisition's cost grows with the tickets waiting behind it. Settle delay on Ceph
 // (millisecond listing timestamps, one gateway): what `s3func probe` recommends, at least
-// MIN_SETTLE_MS; the S3 default (1000 ms, for AWS's whole-second timestamps) for comparison.
+// MIN_SETTLE_MS; the default (2000 ms, twice AWS's whole-second timestamp granularity) for comparison.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,7 @@ import { summarize } from './lib/stats.mjs';
 
 /** At least this settle delay on a local Ceph, more where `s3func probe` recommends more. */
 const MIN_SETTLE_MS = 100;
-const DEFAULT_SETTLE_MS = 1000;
+const DEFAULT_SETTLE_MS = 2000;
 const DEFAULT_POLL_MS = 1000;
 /** A poll interval for latency-sensitive users, to show what the protocol can do. */
 const FAST_POLL_MS = 100;

@@ -122,7 +122,7 @@ function locksSection(k) {
   parts.push(
     `Settle delay ${k.settleDelayMs} ms on Ceph (\`s3func probe\` recommended ${k.probe.recommendedSettleDelayMs} ms: ` +
       `${k.probe.timestampGranularityMs} ms timestamp granularity, list-after-write lag ≤ ${k.probe.listAfterWriteLagMs.max} ms); ` +
-      `the default, ${k.defaultSettleDelayMs} ms, suits AWS's whole-second timestamps. The settle delay and, ` +
+      `the default, ${k.defaultSettleDelayMs} ms, is twice AWS's whole-second timestamp granularity. The settle delay and, ` +
       `under contention, the poll interval (default ${k.pollIntervalMs} ms, ±20 %) dominate latency. ` +
       `Requests counted on undici's diagnostics channel.`,
   );

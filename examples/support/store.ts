@@ -2,6 +2,7 @@
  * The store the examples run on: Ceph, AWS or any S3 endpoint when `AWS_ENDPOINT_URL_S3` is set
  * (bucket `$S3FUNC_BUCKET`, default `s3func-examples`, created if missing), otherwise the embedded
  * file store in `$S3FUNC_EXAMPLE_DIR` (default: a directory under the system's temp directory).
+ * `$S3FUNC_SETTLE_DELAY_MS` sets the settle delay on S3 (see `timingsFor`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,11 +38,15 @@ export function describeStore(store: ExampleStore): string {
 
 /**
  * Lock timings for the examples. The file store lists its own writes at once with millisecond
- * timestamps, so a short settle delay is within its assumptions and the demo stays brisk; on S3 the
- * safe defaults apply (AWS lists whole seconds).
+ * timestamps, so a short settle delay is within its assumptions and the demo stays brisk. On S3 the
+ * safe default settle delay applies (AWS lists whole seconds) unless `S3FUNC_SETTLE_DELAY_MS` gives
+ * the figure `s3func probe` recommended for the store (Ceph RGW and MinIO list milliseconds).
  */
 export function timingsFor(store: ExampleStore) {
-  return store instanceof S3Session
-    ? ({ leaseMs: 6000, pollIntervalMs: 500 } as const)
-    : ({ leaseMs: 3000, settleDelayMs: 50, pollIntervalMs: 200 } as const);
+  if (!(store instanceof S3Session)) return { leaseMs: 3000, settleDelayMs: 50, pollIntervalMs: 200 };
+  const probed = process.env.S3FUNC_SETTLE_DELAY_MS;
+  const settleDelayMs = probed ? Number(probed) : undefined;
+  if (settleDelayMs !== undefined && !(Number.isFinite(settleDelayMs) && settleDelayMs >= 0))
+    throw new Error(`S3FUNC_SETTLE_DELAY_MS must be a number of milliseconds, got ${JSON.stringify(probed)}`);
+  return { leaseMs: 6000, pollIntervalMs: 500, ...(settleDelayMs === undefined ? {} : { settleDelayMs }) };
 }

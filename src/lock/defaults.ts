@@ -21,8 +21,11 @@ export interface LockOptions {
    */
   leaseMarginMs?: number | undefined;
   /**
-   * Wait between the winning listing and the confirming one. Must be at least the store's timestamp
-   * granularity plus server clock skew (AWS and B2 list whole seconds). @default 1000
+   * Wait between the winning listing and the confirming one. Must be at least
+   * `(granularity + 2·skew + write latency + listing staleness) · (1 + drift)` for the store (README,
+   * "Guarantees"); `s3func probe` measures and recommends it. The default is twice the whole-second
+   * granularity of AWS S3 and B2 listings; stores with millisecond timestamps can use far less.
+   * @default 2000
    */
   settleDelayMs?: number | undefined;
   /** Listing interval while waiting (jittered by ±20%). @default 1000 */
@@ -62,7 +65,7 @@ export interface AcquireOptions {
 export const LOCK_DEFAULTS = Object.freeze({
   mode: 'exclusive' as LockMode,
   leaseMs: 30_000,
-  settleDelayMs: 1_000,
+  settleDelayMs: 2_000,
   pollIntervalMs: 1_000,
   visibilityTimeoutMs: 30_000,
   /** Age beyond which `breakOtherLocks` deletes a ticket by default: tickets carry session start, not activity. */

@@ -8,7 +8,12 @@ import { example } from './run.js';
 
 const stores: [string, NodeJS.ProcessEnv][] = [['file store', { AWS_ENDPOINT_URL_S3: '' }]];
 if (process.env.AWS_ENDPOINT_URL_S3) {
-  stores.push(['S3', { S3FUNC_BUCKET: `s3func-examples-${Date.now().toString(36)}` }]);
+  // the settle delay a user would take from `s3func probe` on Ceph RGW (it recommends about 100 ms
+  // here: millisecond timestamps, list-after-write lag under 50 ms), with headroom for a busy machine
+  stores.push([
+    'S3',
+    { S3FUNC_BUCKET: `s3func-examples-${Date.now().toString(36)}`, S3FUNC_SETTLE_DELAY_MS: '250' },
+  ]);
 }
 
 describe.each(stores)('examples on the %s', (_, env) => {

@@ -1,0 +1,474 @@
+#!/usr/bin/env node
+// Checks the Promela model of the lock protocol (models/lock.pml) with spin, in every configuration
+// CI relies on, and asserts each outcome: the configurations within the assumptions must pass an
+// exhaustive search, and each mutant (a safeguard removed, or an assumption broken) must produce a
+// counterexample to the property it protects. See models/README.md.
+//
+//   node models/run.mjs                       every configuration (part of `npm test`)
+//   node models/run.mjs --only lease-2,no-gate  some of them
+//   node models/run.mjs --json                results as JSON on stdout
+//   node models/run.mjs --trail               print the counterexample of each violation found
+//   node models/run.mjs --list                the configurations and their spin flags
+//
+// Installs spin (Debian package `spin`) and gcc when missing, as root. No npm dependencies.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const MODEL = join(HERE, 'lock.pml');
+
+/** Properties, by the assertion (or search result) that reports their violation. */
+const PROPERTIES = {
+  mutex: { label: 'mutual exclusion', match: /assertion violated\s+!\(mutex_violated\)/ },
+  fencing: { label: 'fencing monotonic', match: /assertion violated\s+!\(fence_violated\)/ },
+  shared: { label: 'shared holders coexist', match: /assertion violated\s+!\(shared_coexist\)/ },
+  liveness: {
+    label: 'liveness (no livelock)',
+    match: /pan:1: non-progress cycle|assertion violated\s+!\(progress_violated\)/,
+  },
+};
+
+// Store and lease parameters shared by several configurations (ticks; see lock.pml).
+const STORE = { G: 2, D: 1 }; // whole-"second" timestamps (2 ticks), listings up to 1 tick stale
+const LEASE = { LEASE: 6, MARGIN: 2, DRIFT: 1 }; // margin = staleness + drift/pause
+
+/**
+ * The configurations. `expect: 'pass'`: an exhaustive search finds nothing. `expect: <property>`:
+ * a mutant; spin must find a violation of that property. `live`: a liveness run (-DNP, pan -l).
+ */
+const CONFIGS = [
+  // within the assumptions: settle >= G + SKEW + W + D, margin >= D + DRIFT
+  {
+    name: 'excl-3',
+    what: '3 exclusive, ties, slow writes, stale listings, fencing (create-only)',
+    defs: { N: 3, MODES: 0, ...STORE, W: 1, SETTLE: 4, LEASES: 0, PAUSES: 1 },
+    expect: 'pass',
+  },
+  {
+    name: 'shared-3',
+    what: '3 shared, ties, stale listings',
+    defs: { N: 3, MODES: 1, ...STORE, SETTLE: 3, LEASES: 0, PAUSES: 1 },
+    expect: 'pass',
+  },
+  {
+    name: 'mixed-3',
+    what: '3 contenders, each shared or exclusive',
+    defs: { N: 3, MODES: 2, ...STORE, SETTLE: 3, LEASES: 0, PAUSES: 0 },
+    expect: 'pass',
+  },
+  {
+    name: 'store-2',
+    what: '2 mixed; every store imperfection at once (G 3, skew, slow writes, staleness 2)',
+    defs: { N: 2, MODES: 2, G: 3, SKEW: 1, W: 1, D: 2, SETTLE: 7, LEASES: 0, PAUSES: 2 },
+    expect: 'pass',
+  },
+  {
+    name: 'snapshot-3',
+    what: 'settle below staleness: the self-visibility gate alone keeps it safe',
+    defs: { N: 3, MODES: 0, G: 1, D: 2, SETTLE: 1, LEASES: 0, PAUSES: 1 },
+    expect: 'pass',
+  },
+  {
+    name: 'b2-fence-3',
+    what: 'no create-only PUT (B2): fence listing settle after the win',
+    defs: { N: 3, MODES: 0, ...STORE, SETTLE: 3, LEASES: 0, PAUSES: 1, FENCE_COND: 0 },
+    expect: 'pass',
+  },
+  {
+    name: 'lease-2',
+    what: '2 exclusive, leases, renewal failures, drift/pause, a crash, breaking',
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, RENEWFAIL: 1, PAUSES: 1 },
+    expect: 'pass',
+  },
+  {
+    name: 'lease-2-mixed',
+    what: '2 mixed, leases, drift/pause, a crash, breaking',
+    defs: { N: 2, MODES: 2, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, PAUSES: 2 },
+    expect: 'pass',
+  },
+  {
+    name: 'lease-3',
+    what: '3 exclusive, leases, a crash, breaking',
+    defs: { N: 3, MODES: 0, G: 1, D: 1, SETTLE: 2, LEASE: 6, MARGIN: 1, DRIFT: 0, MAXCRASH: 1, PAUSES: 0 },
+    expect: 'pass',
+  },
+  {
+    name: 'live-2-crash',
+    what: 'liveness: 2 mixed, one may crash; every live contender acquires',
+    defs: { N: 2, LIVE: 1, MODES: 2, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1 },
+    live: true,
+    expect: 'pass',
+  },
+  {
+    name: 'live-3',
+    what: 'liveness: 3 exclusive, nobody crashes',
+    defs: { N: 3, LIVE: 1, MODES: 0, ...STORE, SETTLE: 3, ...LEASE },
+    live: true,
+    expect: 'pass',
+  },
+  {
+    name: 'live-3-crash',
+    what: 'liveness: 3 exclusive, one may crash',
+    defs: {
+      N: 3,
+      LIVE: 1,
+      MODES: 0,
+      G: 2,
+      D: 0,
+      SETTLE: 2,
+      LEASE: 6,
+      MARGIN: 1,
+      DRIFT: 1,
+      MAXCRASH: 1,
+      ARRIVE: 2,
+      HOLD: 1,
+    },
+    live: true,
+    expect: 'pass',
+  },
+  // mutants: each is a configuration above with one safeguard removed or one assumption broken
+  {
+    name: 'no-gate',
+    what: 'snapshot-3 without the self-visibility gate',
+    defs: { N: 3, MODES: 0, G: 1, D: 2, SETTLE: 1, LEASES: 0, PAUSES: 1, NO_GATE: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'no-confirm',
+    what: 'excl-3 without the confirming re-list',
+    defs: { N: 3, MODES: 0, ...STORE, W: 1, SETTLE: 4, LEASES: 0, PAUSES: 1, NO_CONFIRM: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'settle-below-g',
+    what: 'excl-3 with settle 1 < granularity 2',
+    defs: { N: 3, MODES: 0, ...STORE, W: 1, SETTLE: 1, LEASES: 0, PAUSES: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'margin-too-small',
+    what: 'lease-2 with margin 0 < staleness + drift/pause (2)',
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, MARGIN: 0, MAXCRASH: 1, RENEWFAIL: 1, PAUSES: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'b2-fence-early',
+    what: 'b2-fence-3 listing fences with the confirmation (bug K1)',
+    defs: { N: 3, MODES: 0, ...STORE, SETTLE: 3, LEASES: 0, PAUSES: 1, FENCE_COND: 0, FENCE_EARLY: 1 },
+    expect: 'fencing',
+  },
+  {
+    name: 'shared-reach',
+    what: 'shared-3 claiming shared holders never coexist (non-vacuity)',
+    defs: { N: 3, MODES: 1, ...STORE, SETTLE: 3, LEASES: 0, PAUSES: 1, REACH_SHARED: 1 },
+    expect: 'shared',
+  },
+  {
+    name: 'no-tiebreak',
+    what: 'live-3 with equal timestamps blocking both contenders (no tie-break by id)',
+    defs: { N: 3, LIVE: 1, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, NO_TIEBREAK: 1 },
+    live: true,
+    expect: 'liveness',
+  },
+  {
+    name: 'no-break',
+    what: 'live-2-crash without breaking expired leases',
+    defs: { N: 2, LIVE: 1, MODES: 2, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, NO_BREAK: 1 },
+    live: true,
+    expect: 'liveness',
+  },
+];
+
+/** Steps of a counterexample printed (--trail); --json has them all. */
+const TRAIL_LINES = 30;
+
+const say = (line) => process.stderr.write(`[models] ${line}\n`);
+
+function parseCli() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      json: { type: 'boolean' },
+      trail: { type: 'boolean' },
+      list: { type: 'boolean' },
+      keep: { type: 'boolean' },
+      jobs: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    say('usage: node models/run.mjs [--only name,name] [--json] [--trail] [--list] [--keep] [--jobs n]');
+    say(`configurations: ${CONFIGS.map((c) => c.name).join(', ')}`);
+    process.exit(0);
+  }
+  let configs = CONFIGS;
+  if (values.only !== undefined) {
+    const wanted = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const unknown = wanted.filter((n) => !CONFIGS.some((c) => c.name === n));
+    if (unknown.length > 0 || wanted.length === 0) {
+      say(
+        `--only: unknown ${unknown.join(', ') || '(none given)'}; known: ${CONFIGS.map((c) => c.name).join(', ')}`,
+      );
+      process.exit(2);
+    }
+    configs = CONFIGS.filter((c) => wanted.includes(c.name));
+  }
+  const jobs = values.jobs === undefined ? Math.min(2, availableParallelism()) : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    say(`--jobs: a positive integer, got ${values.jobs}`);
+    process.exit(2);
+  }
+  return { configs, jobs, json: values.json, trail: values.trail, list: values.list, keep: values.keep };
+}
+
+const flags = (config) => Object.entries(config.defs).map(([k, v]) => `-D${k}=${v}`);
+
+/** spin, pan and gcc command lines for one configuration. */
+function commands(config) {
+  const mutant = config.expect !== 'pass';
+  return {
+    spin: ['spin', '-a', ...flags(config), 'lock.pml'],
+    // -O1: nearly -O2's search speed at half its compile time; mutants stop early, -O0 compiles fastest
+    gcc: [
+      'gcc',
+      mutant ? '-O0' : '-O1',
+      '-w',
+      config.live ? '-DNP' : '-DSAFETY',
+      '-DMEMLIM=4096',
+      '-o',
+      'pan',
+      'pan.c',
+    ],
+    pan: ['./pan', '-m1000000', ...(config.live ? ['-l'] : [])],
+  };
+}
+
+const children = new Set();
+
+/** Runs a command; resolves with its exit code and output (never rejects on a non-zero exit). */
+function run(cmd, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd[0], cmd.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (s) => {
+      out += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s) => {
+      out += s;
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolve({ code: code ?? 128, signal, out });
+    });
+  });
+}
+
+/** What pan printed, in numbers. */
+function parsePan(out) {
+  const num = (re) => {
+    const m = out.match(re);
+    return m ? Number(m[1]) : undefined;
+  };
+  const violated = Object.keys(PROPERTIES).find((p) => PROPERTIES[p].match.test(out));
+  const other = out.match(/pan:1: ([^\n(]*)/)?.[1]?.trim();
+  return {
+    errors: num(/errors: (\d+)/),
+    states: num(/^\s*(\d+) states, stored/m),
+    transitions: num(/^\s*(\d+) transitions/m),
+    depth: num(/depth reached (\d+)/),
+    memoryMb: num(/^\s*([\d.]+)\s+total actual memory usage/m),
+    searchSeconds: num(/pan: elapsed time ([\d.e+]+) seconds/),
+    violated,
+    message: other,
+    // an exhaustive search must not have been cut short
+    incomplete:
+      /max search depth too small|reached -DMEMLIM bound|Search not completed|out of memory|hash table is full/i.test(
+        out,
+      ),
+  };
+}
+
+/** The MSC lines of the counterexample pan saved, as spin replays them. */
+async function trailOf(config, dir) {
+  const { out } = await run(['spin', '-t', ...flags(config), 'lock.pml'], dir);
+  return out
+    .split('\n')
+    .filter((l) => l.includes('MSC:') && !l.includes('renewal fails'))
+    .map((l) => l.replace(/^\s*MSC:\s*/, ''));
+}
+
+async function check(config, options) {
+  const started = performance.now();
+  const dir = await mkdtemp(join(tmpdir(), `s3func-spin-${config.name}-`));
+  const result = {
+    name: config.name,
+    expect: config.expect,
+    what: config.what,
+    flags: flags(config).join(' '),
+  };
+  try {
+    await copyFile(MODEL, join(dir, 'lock.pml'));
+    const cmds = commands(config);
+    for (const step of ['spin', 'gcc']) {
+      const r = await run(cmds[step], dir);
+      if (r.code !== 0) {
+        Object.assign(result, { got: `${step} failed`, ok: false, detail: r.out.slice(-2000) });
+        return result;
+      }
+    }
+    const pan = await run(cmds.pan, dir);
+    const parsed = parsePan(pan.out);
+    Object.assign(result, parsed);
+    if (parsed.errors === undefined) {
+      Object.assign(result, {
+        got: `pan failed (exit ${pan.code})`,
+        ok: false,
+        detail: pan.out.slice(-2000),
+      });
+    } else if (parsed.errors === 0) {
+      result.got = parsed.incomplete ? 'incomplete search' : 'pass';
+      result.ok = config.expect === 'pass' && !parsed.incomplete;
+      if (parsed.incomplete) result.detail = pan.out.slice(-2000);
+    } else {
+      result.got = parsed.violated ?? `violation: ${parsed.message ?? 'unknown'}`;
+      result.ok = config.expect !== 'pass' && parsed.violated === config.expect;
+      result.trail = await trailOf(config, dir);
+    }
+    return result;
+  } finally {
+    result.seconds = (performance.now() - started) / 1000;
+    if (options.keep || result.ok === false) result.dir = dir;
+    else await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function have(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: 'ignore' });
+  return r.error === undefined && r.status === 0;
+}
+
+/** Installs Debian packages as root: `apt-get install`, and `apt-get update` first if that fails. */
+function aptInstall(pkgs) {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    say(
+      `missing ${pkgs.join(', ')}: install them (Debian: apt-get install ${pkgs.join(' ')}) or run as root`,
+    );
+    return false;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env })
+      .status === 0;
+  say(`installing ${pkgs.join(', ')} (apt-get)`);
+  if (install()) return true;
+  spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+  return install();
+}
+
+function ensureTools() {
+  const missing = [];
+  if (!have('spin', ['-V'])) missing.push('spin');
+  if (!have('gcc', ['--version'])) missing.push('gcc');
+  if (missing.length === 0) return true;
+  return aptInstall(missing) && have('spin', ['-V']) && have('gcc', ['--version']);
+}
+
+const fmtInt = (n) => (n === undefined ? '-' : n.toLocaleString('en-US'));
+const expectLabel = (e) => (e === 'pass' ? 'pass' : `fail: ${PROPERTIES[e].label}`);
+const gotLabel = (r) => (r.got in PROPERTIES ? `fail: ${PROPERTIES[r.got].label}` : r.got);
+
+function table(results) {
+  const rows = [
+    ['', 'config', 'expected', 'got', 'states', 'depth', 'search', 'total'],
+    ...results.map((r) => [
+      r.ok ? '✓' : '✗',
+      r.name,
+      expectLabel(r.expect),
+      gotLabel(r),
+      fmtInt(r.states),
+      fmtInt(r.depth),
+      r.searchSeconds === undefined ? '-' : `${r.searchSeconds.toFixed(1)} s`,
+      `${r.seconds.toFixed(1)} s`,
+    ]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+async function main() {
+  const options = parseCli();
+  if (options.list) {
+    for (const c of options.configs)
+      process.stdout.write(`${c.name}\t${expectLabel(c.expect)}\t${flags(c).join(' ')}\n`);
+    return 0;
+  }
+  if (!ensureTools()) {
+    say('spin and gcc are needed');
+    return 1;
+  }
+  const t0 = performance.now();
+  // the longest searches first, so that two workers finish together
+  const queue = [...options.configs].sort(
+    (a, b) => Number(a.expect !== 'pass') - Number(b.expect !== 'pass'),
+  );
+  const results = new Map();
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      const r = await check(c, options);
+      results.set(c.name, r);
+      if (!options.json) say(`${r.ok ? '✓' : '✗'} ${r.name}: ${gotLabel(r)} (${r.seconds.toFixed(1)} s)`);
+    }
+  };
+  await Promise.all(Array.from({ length: options.jobs }, worker));
+  const ordered = options.configs.map((c) => results.get(c.name));
+  const total = (performance.now() - t0) / 1000;
+  const failed = ordered.filter((r) => !r.ok);
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify({ ok: failed.length === 0, seconds: total, results: ordered }, null, 2)}\n`,
+    );
+  } else {
+    process.stdout.write(`${table(ordered)}\n`);
+    for (const r of ordered.filter((x) => (x.trail && (options.trail || !x.ok)) || x.detail)) {
+      process.stdout.write(`\n${r.name} (${r.flags}):\n`);
+      if (r.trail && (options.trail || !r.ok)) {
+        const shown = r.trail.slice(-TRAIL_LINES);
+        if (r.trail.length > shown.length)
+          process.stdout.write(`  … ${r.trail.length - shown.length} earlier steps\n`);
+        process.stdout.write(`${shown.map((l) => `  ${l}`).join('\n')}\n`);
+      }
+      if (r.detail) process.stdout.write(`${r.detail}\n`);
+      if (r.dir) process.stdout.write(`  files kept in ${r.dir}\n`);
+    }
+    process.stdout.write(
+      `\n${failed.length === 0 ? 'all as expected' : `${failed.length} not as expected: ${failed.map((r) => r.name).join(', ')}`}; ${total.toFixed(1)} s\n`,
+    );
+  }
+  return failed.length === 0 ? 0 : 1;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of children) child.kill('SIGTERM');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+process.exitCode = await main();
