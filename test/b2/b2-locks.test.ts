@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { B2Session } from '../../src/index.js';
 import { type B2Fixture, startB2 } from './b2-fixture.js';
 
-/** B2 lists whole seconds: the settle delay must be at least that (the lock default is 1000 ms). */
+/** B2 lists whole seconds: the settle delay must cover them; the test server has one clock (no skew to add). */
 const B2_LOCK_OPTIONS = { settleDelayMs: 1000, pollIntervalMs: 150, leaseMs: 6000 };
 
 let fx: B2Fixture;
