@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Checks the Promela model of the lock protocol (models/lock.pml) with spin, in every configuration
+// Checks the Promela models with spin — the lock protocol (models/lock.pml) and the draft
+// conditional-write strategy (models/conditional.pml, configurations named cond-*) — in every configuration
 // CI relies on, and asserts each outcome: the configurations within the assumptions must pass an
 // exhaustive search, and each mutant (a safeguard removed, or an assumption broken) must produce a
 // counterexample to the property it protects. See models/README.md.
 //
-//   node models/run.mjs                       every configuration (part of `npm test`)
+//   node models/run.mjs                       the shipped protocol's configurations (part of `npm test`)
+//   node models/run.mjs --drafts              also the draft conditional-write strategy's (cond-*)
 //   node models/run.mjs --only lease-2,no-gate  some of them
 //   node models/run.mjs --json                results as JSON on stdout
 //   node models/run.mjs --trail               print the counterexample of each violation found
@@ -19,13 +21,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const MODEL = join(HERE, 'lock.pml');
+/** The model a configuration checks: `model` (a file in models/), lock.pml by default. */
+const modelOf = (config) => config.model ?? 'lock.pml';
 
 /** Properties, by the assertion (or search result) that reports their violation. */
 const PROPERTIES = {
   mutex: { label: 'mutual exclusion', match: /assertion violated\s+!\(mutex_violated\)/ },
   fencing: { label: 'fencing monotonic', match: /assertion violated\s+!\(fence_violated\)/ },
   shared: { label: 'shared holders coexist', match: /assertion violated\s+!\(shared_coexist\)/ },
+  report: { label: 'broken holder told on release', match: /assertion violated\s+!\(report_violated\)/ },
   liveness: {
     label: 'liveness (no livelock)',
     match: /pan:1: non-progress cycle|assertion violated\s+!\(progress_violated\)/,
@@ -130,6 +134,50 @@ const CONFIGS = [
     live: true,
     expect: 'pass',
   },
+  // conditional.pml: the draft conditional-write strategy (docs/conditional-strategy.md), with the
+  // entry rule fixed (RULE 1: exclusive waits for every earlier turn, shared for every earlier
+  // exclusive turn); cond-draft-rule is the draft's rule as written, which spin refutes
+  {
+    name: 'cond-excl-3',
+    what: 'conditional: 3 exclusive, leases, a crash, breaking',
+    model: 'conditional.pml',
+    defs: { N: 3, MODES: 0, D: 1, ...LEASE, MAXCRASH: 1, PAUSES: 0 },
+    cc: '-O0',
+    expect: 'pass',
+  },
+  {
+    name: 'cond-mixed-3',
+    what: 'conditional: 3 mixed, leases (fresh listings), a crash, slow creates',
+    model: 'conditional.pml',
+    defs: { N: 3, MODES: 2, D: 0, LEASE: 3, MARGIN: 0, DRIFT: 0, MAXCRASH: 1, PAUSES: 1 },
+    expect: 'pass',
+  },
+  {
+    name: 'cond-lease-2',
+    what: 'conditional: 2 mixed, renewal failures, drift/pause, a crash, every pause',
+    model: 'conditional.pml',
+    defs: { N: 2, MODES: 2, D: 1, ...LEASE, MAXCRASH: 1, RENEWFAIL: 1, PAUSES: 2 },
+    cc: '-O0',
+    expect: 'pass',
+  },
+  {
+    name: 'cond-live-3',
+    what: 'conditional liveness: 3 mixed, nobody crashes',
+    model: 'conditional.pml',
+    defs: { N: 3, LIVE: 1, MODES: 2, D: 1, ...LEASE },
+    live: true,
+    cc: '-O0',
+    expect: 'pass',
+  },
+  {
+    name: 'cond-live-2-crash',
+    what: 'conditional liveness: 2 mixed, one may crash',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 2, D: 1, ...LEASE, MAXCRASH: 1 },
+    live: true,
+    cc: '-O0',
+    expect: 'pass',
+  },
   // mutants: each is a configuration above with one safeguard removed or one assumption broken
   {
     name: 'no-gate',
@@ -181,6 +229,56 @@ const CONFIGS = [
     live: true,
     expect: 'liveness',
   },
+  {
+    name: 'cond-draft-rule',
+    what: "cond-excl-3 with the draft's entry rule: a broken waiting turn unblocks the next",
+    model: 'conditional.pml',
+    defs: { N: 3, MODES: 0, D: 1, ...LEASE, MAXCRASH: 1, PAUSES: 0, RULE: 0 },
+    expect: 'mutex',
+  },
+  {
+    name: 'cond-no-create-only',
+    what: 'conditional: the turn PUT overwrites (two contenders own one turn)',
+    model: 'conditional.pml',
+    defs: { N: 2, MODES: 0, D: 1, ...LEASE, NO_CREATE_ONLY: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'cond-shared-rule-too-weak',
+    what: 'cond-mixed-3 with an exclusive turn waiting only for done(n - 1)',
+    model: 'conditional.pml',
+    defs: { N: 3, MODES: 2, D: 0, LEASE: 3, MARGIN: 0, DRIFT: 0, PAUSES: 1, SHARED_RULE_TOO_WEAK: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'cond-margin-too-small',
+    what: 'cond-lease-2 (exclusive) with margin 0 < staleness + drift/pause (2)',
+    model: 'conditional.pml',
+    defs: { N: 2, MODES: 0, D: 1, ...LEASE, MARGIN: 0, MAXCRASH: 1, RENEWFAIL: 1, PAUSES: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'cond-done-not-create-only',
+    what: "conditional: done is a plain PUT; a broken holder's late release is told 200",
+    model: 'conditional.pml',
+    defs: { N: 2, MODES: 0, D: 1, ...LEASE, RENEWFAIL: 1, DONE_NOT_CREATE_ONLY: 1 },
+    expect: 'report',
+  },
+  {
+    name: 'cond-shared-reach',
+    what: 'cond-mixed-3 claiming shared holders never coexist (non-vacuity)',
+    model: 'conditional.pml',
+    defs: { N: 3, MODES: 2, D: 0, LEASE: 3, MARGIN: 0, DRIFT: 0, MAXCRASH: 1, PAUSES: 1, REACH_SHARED: 1 },
+    expect: 'shared',
+  },
+  {
+    name: 'cond-no-break',
+    what: 'cond-live-2-crash without breaking expired owners',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 2, D: 1, ...LEASE, MAXCRASH: 1, NO_BREAK: 1 },
+    live: true,
+    expect: 'liveness',
+  },
 ];
 
 /** Steps of a counterexample printed (--trail); --json has them all. */
@@ -192,6 +290,7 @@ function parseCli() {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
+      drafts: { type: 'boolean' },
       json: { type: 'boolean' },
       trail: { type: 'boolean' },
       list: { type: 'boolean' },
@@ -202,11 +301,14 @@ function parseCli() {
     strict: true,
   });
   if (values.help) {
-    say('usage: node models/run.mjs [--only name,name] [--json] [--trail] [--list] [--keep] [--jobs n]');
+    say(
+      'usage: node models/run.mjs [--only name,name] [--drafts] [--json] [--trail] [--list] [--keep] [--jobs n]',
+    );
     say(`configurations: ${CONFIGS.map((c) => c.name).join(', ')}`);
     process.exit(0);
   }
-  let configs = CONFIGS;
+  // the draft strategy is not implemented yet: its model joins npm test with its code (issue 9)
+  let configs = values.drafts ? CONFIGS : CONFIGS.filter((c) => !isDraft(c));
   if (values.only !== undefined) {
     const wanted = values.only
       .split(',')
@@ -229,17 +331,20 @@ function parseCli() {
   return { configs, jobs, json: values.json, trail: values.trail, list: values.list, keep: values.keep };
 }
 
+/** Configurations of the draft conditional-write strategy (models/conditional.pml). */
+const isDraft = (config) => config.name.startsWith('cond-');
+
 const flags = (config) => Object.entries(config.defs).map(([k, v]) => `-D${k}=${v}`);
 
 /** spin, pan and gcc command lines for one configuration. */
 function commands(config) {
   const mutant = config.expect !== 'pass';
   return {
-    spin: ['spin', '-a', ...flags(config), 'lock.pml'],
+    spin: ['spin', '-a', ...flags(config), modelOf(config)],
     // -O1: nearly -O2's search speed at half its compile time; mutants stop early, -O0 compiles fastest
     gcc: [
       'gcc',
-      mutant ? '-O0' : '-O1',
+      config.cc ?? (mutant ? '-O0' : '-O1'), // `cc`: small searches finish sooner unoptimised
       '-w',
       config.live ? '-DNP' : '-DSAFETY',
       '-DMEMLIM=4096',
@@ -300,7 +405,7 @@ function parsePan(out) {
 
 /** The MSC lines of the counterexample pan saved, as spin replays them. */
 async function trailOf(config, dir) {
-  const { out } = await run(['spin', '-t', ...flags(config), 'lock.pml'], dir);
+  const { out } = await run(['spin', '-t', ...flags(config), modelOf(config)], dir);
   return out
     .split('\n')
     .filter((l) => l.includes('MSC:') && !l.includes('renewal fails'))
@@ -317,7 +422,7 @@ async function check(config, options) {
     flags: flags(config).join(' '),
   };
   try {
-    await copyFile(MODEL, join(dir, 'lock.pml'));
+    await copyFile(join(HERE, modelOf(config)), join(dir, modelOf(config)));
     const cmds = commands(config);
     for (const step of ['spin', 'gcc']) {
       const r = await run(cmds[step], dir);
