@@ -42,7 +42,7 @@ options:
   --shared        take a shared (reader) lock instead of an exclusive one
   --lease D       lease duration (default 30s)
   --timeout D     give up after D (default: wait for ever); exit status 75
-  --settle D      settle delay before a win is confirmed (default 1s)
+  --settle D      settle delay before a win is confirmed (default 2s; s3func probe recommends one)
   --poll D        listing interval while waiting (default 1s)
 ${STORE_HELP}
 
