@@ -6,7 +6,8 @@
  * contender abandoning its turn, or by a breaker; exclusive and shared entry rules; leases judged
  * by observers on their own stopwatches over (stale) lease listings, holders trusting a renewal
  * LEASE - MARGIN after it started (lock.pml's lease abstraction, copied); crashes; fencing token =
- * turn number. Out of scope: GC, checkpoints, the frontier cache, ticket-strategy contenders.
+ * turn number. With GC 1 (below): turn GC, checkpoints, the frontier cache and discovery, contenders
+ * re-acquiring. Out of scope: ticket-strategy contenders.
  *
  * Conventions as lock.pml: parameters by spin -DNAME=value, mutants by flags, discrete time with a
  * Clock that ticks only when no contender can act (`timeout`), every time value relative to now
@@ -14,10 +15,13 @@
  *
  * Reads of turns and done markers are HEAD/GET (consistent), so the model reads the store
  * directly; done markers are never deleted (no GC), so a set of HEADs at different times is
- * equivalent to one atomic check. Listings are used only for leases (staleness D), as in lock.pml;
+ * equivalent to one atomic check (with GC 1, GC deletes a done turn with its marker and a waiter takes a
+ * deleted turn as done, so separate HEADs can only see less done: one check is still the worst case).
+ * Listings are used only for leases (staleness D), as in lock.pml;
  * the draft's turn listing is a hint that it checks by GET, so the model learns modes by GET.
  *
- * Properties (assertions when a contender takes the lock): mutual exclusion of conflicting modes,
+ * Properties (assertions when a contender takes the lock; with GC 1 also at every successful turn
+ * create: the number never existed before, reuse_violated): mutual exclusion of conflicting modes,
  * fencing (an exclusive holder's token is above every earlier exclusive holder's), and the draft's
  * claim that a release by a broken holder learns it was broken (its create-only done gets 412).
  * Liveness (LIVE 1, -DNP, pan -l): no non-progress cycle; every live contender held the lock.
@@ -72,6 +76,58 @@
 #ifndef HOLD
 #define HOLD 2
 #endif
+/* GC and the frontier cache (GC 1; docs/conditional-strategy.md, "turn numbers are never reused").
+ * Contenders then re-acquire (a new turn each time) until turn MAXTURNS exists; a Gc process deletes
+ * the lowest existing done turn whose creation is at least RETAIN ticks old, never one of the newest
+ * KEEP turns (below the highest turn ever created), never a checkpoint (every CK-th turn), in
+ * ascending order. A contender starts from a cached hint of the frontier learned a <= CACHE ticks ago
+ * (any value between the frontier at the start of that tick and now; one HEAD confirms it exists),
+ * or discovers F by HEADs: checkpoints CK, 2CK, ... until one is missing, then upward from the last
+ * one until a turn is missing. The hint's age counts from the tick it was learned (discovery: its
+ * first HEAD; RECHECK 1, the fix: after the block scan, HEAD the next checkpoint again and scan
+ * on if it now exists); a create may be sent only while that age is <= CACHE (else rediscover), and lands
+ * 0..LAT ticks after it was sent; a 412 moves up one. Ghost: ever[t], the number was ever created;
+ * the property asserted at every successful create: the number never existed before (reuse_violated). */
+#ifndef GC
+#define GC 0
+#endif
+#if GC
+#ifndef MAXTURNS
+#define MAXTURNS 5
+#endif
+#ifndef RETAIN
+#define RETAIN 3
+#endif
+#ifndef KEEP
+#define KEEP 2
+#endif
+#ifndef CK
+#define CK 2
+#endif
+#ifndef CACHE
+#define CACHE 1
+#endif
+#ifndef LAT
+#define LAT 1
+#endif
+#ifndef RECHECK
+#define RECHECK 1    /* 0: the draft's discovery (the last block is trusted to be whole) */
+#endif
+#define T MAXTURNS
+#if RETAIN > CACHE + 1
+#define MAXAGE RETAIN
+#else
+#define MAXAGE (CACHE + 1)
+#endif
+#if T > 7
+#error "MAXTURNS must be 1..7"
+#endif
+#else
+#define T N
+#endif
+/* GC mutants: GC_ANY_ORDER deletes any eligible turn, not only the lowest; GC_CHECKPOINTS deletes
+ * checkpoints too. Too eager a GC is a parameter: RETAIN <= CACHE + LAT; KEEP 0 deletes the frontier. */
+
 /* mutants (any value turns them on):
  *   NO_CREATE_ONLY        the turn PUT overwrites instead of failing with 412
  *   DONE_NOT_CREATE_ONLY  done markers are plain PUTs (a late release overwrites a breaker's)
@@ -95,9 +151,25 @@
 #endif
 
 /* ---------- the store ---------- */
-byte towner[N + 1];  /* turn t: 0 none, else owner id + 1 (its body's lockId) */
-bit  tmode[N + 1];   /* turn t's mode: 1 exclusive */
-byte dn[N + 1];      /* done(t): 0 none, 1 released by its holder, 2 broken, 3 abandoned */
+byte towner[T + 1];  /* turn t: 0 none, else owner id + 1 (its body's lockId) */
+bit  tmode[T + 1];   /* turn t's mode: 1 exclusive */
+byte dn[T + 1];      /* done(t): 0 none, 1 released by its holder, 2 broken, 3 abandoned */
+#if GC
+bit  ever[T + 1];    /* ghost: number t was created at some time */
+byte cage[T + 1];    /* ghost: ticks since turn t was created, capped at MAXAGE */
+byte fmax;           /* the highest number ever created (GC's frontier) */
+byte gclo = 1;       /* the lowest non-checkpoint number GC has not deleted (ascending GC) */
+byte hage[N];        /* age of contender j's frontier hint (INF: none in use) */
+bit  reuse_violated;
+#define EXISTS(m) (towner[m] != 0)
+#ifdef GC_CHECKPOINTS
+#define GCSKIP(t) 0
+#else
+#define GCSKIP(t) ((t) % CK == 0)
+#endif
+#else
+#define EXISTS(m) 1
+#endif
 bit  mode[N];        /* contender j's mode */
 
 /* Lease of j (as lock.pml, writes listable at once): the newest version is listed iff lcv[j] <= f,
@@ -143,6 +215,10 @@ inline blockers() {
      * shared waits for e */
     :: mode[i] && m >= e && dn[m] == 0 -> blk = blk | (1 << m)
     :: !mode[i] && tmode[m] && m == e && dn[m] == 0 -> blk = blk | (1 << m)
+#elif GC
+    /* a turn GC deleted was done */
+    :: mode[i] && EXISTS(m) && dn[m] == 0 -> blk = blk | (1 << m)
+    :: !mode[i] && tmode[m] && EXISTS(m) && dn[m] == 0 -> blk = blk | (1 << m)
 #else
     /* fixed: exclusive waits for every earlier turn; shared for every earlier exclusive turn */
     :: mode[i] && dn[m] == 0 -> blk = blk | (1 << m)
@@ -202,6 +278,9 @@ inline observe_and_break(f) {
 proctype Contender(byte i) {
   byte n, f, j, m, e, blk, age;
   bit broke, brokenseen;
+#if GC
+  byte lw;
+#endif
 
 #if LIVE
   atomic { select(f : 0 .. ARRIVE); wt[i] = f; f = 0 }
@@ -215,11 +294,103 @@ arrive:
   /* 1. the lease (renewal 1); the keeper trusts it from the request's start */
   :: atomic {
       wt[i] == 0 ->
+#if GC
+      /* a re-acquisition: a new lease (its observers start afresh), nothing held yet */
+      lxv[i] = INF; acquired[i] = 0;
+      j = 0;
+      do
+      :: j < N -> seen[j * N + i] = 0; sage[j * N + i] = 0; j++
+      :: else -> j = 0; break
+      od;
+#endif
       lcv[i] = D; lfirst[i] = 1;
       dlr[i] = WINDOW; rn[i] = R; keeping[i] = 1
     }
   fi;
 
+#if GC
+  /* 2. the frontier: a cached hint learned `age` <= CACHE ticks ago, confirmed by one HEAD; or
+   * discovery by HEADs, checkpoints first, then upward from the last one (each HEAD a step) */
+frontier:
+  if
+  CRASH
+  :: atomic {
+      wt[i] == 0 ->
+      select(age : 0 .. CACHE);
+      /* lowest possible hint: the frontier at the start of the tick `age` ticks ago */
+      m = 0; j = 1;
+      do
+      :: j <= T -> if :: ever[j] && cage[j] > age -> m = j :: else fi; j++
+      :: else -> j = 0; break
+      od;
+      select(n : m .. fmax);
+      hage[i] = age; age = 0; m = 0;
+      if
+      :: n == 0 || EXISTS(n) -> n++; goto create
+      :: else -> printf("MSC: t=%d c%d hint %d: HEAD 404, rediscovers\n", tnow, i, n); hage[i] = INF; goto frontier
+      fi
+    }
+  :: atomic { wt[i] == 0 -> hage[i] = 0; n = CK; goto cpscan }
+  fi;
+cpscan:
+  atomic {
+    if
+    :: n <= T && EXISTS(n) -> n = n + CK; goto cpscan
+    :: else -> n = n - CK + 1; goto blkscan
+    fi
+  };
+blkscan:
+  atomic {
+    if
+    :: n <= T && EXISTS(n) -> n++; goto blkscan
+    :: else
+    fi
+  };
+#if RECHECK
+  /* the fix: HEAD the checkpoint above the F found once more; if it exists now, the frontier moved
+   * on during the scan (and GC may have eaten the block): scan on from it */
+  atomic {
+    m = ((n - 1) / CK + 1) * CK;
+    if
+    :: m <= T && EXISTS(m) -> printf("MSC: t=%d c%d checkpoint %d appeared: scans on\n", tnow, i, m); n = m; m = 0; goto cpscan
+    :: else -> m = 0
+    fi
+  };
+#endif
+  printf("MSC: t=%d c%d discovers F = %d\n", tnow, i, n - 1);
+create:
+  if
+  CRASH
+  :: atomic { wt[i] == 0 && hage[i] > CACHE -> printf("MSC: t=%d c%d hint too old: rediscovers\n", tnow, i); hage[i] = INF; goto frontier }
+  :: atomic { wt[i] == 0 && hage[i] <= CACHE && n > T -> hage[i] = INF; goto quit }
+  :: atomic { wt[i] == 0 && hage[i] <= CACHE && n <= T -> lw = 0; goto land } /* send the create */
+  fi;
+land:
+  if
+  CRASH
+  :: atomic { wt[i] == 0 && lw < LAT -> lw++; wt[i] = 1; goto land } /* the request is slow */
+  :: atomic {
+      wt[i] == 0 ->
+      lw = 0;
+#ifndef NO_CREATE_ONLY
+      if
+      :: towner[n] != 0 -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
+      :: else
+      fi;
+#endif
+      reuse_violated = ever[n];
+      if
+      :: reuse_violated -> printf("MSC: t=%d c%d creates turn %d, which existed before (GC deleted it)\n", tnow, i, n)
+      :: else
+      fi;
+      assert(!reuse_violated);
+      ever[n] = 1; cage[n] = 0; if :: n > fmax -> fmax = n :: else fi;
+      hage[i] = INF;
+      towner[n] = i + 1; tmode[n] = mode[i]; dn[n] = 0;
+      printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i])
+    }
+  fi;
+#else
   /* 2. discover the frontier F by HEADs (consistent): the highest existing turn */
 frontier:
   if
@@ -252,6 +423,8 @@ create:
       printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i])
     }
   fi;
+
+#endif
 
   /* 3-4. wait for the turns before ours: poll done markers, break expired owners */
 wait:
@@ -354,9 +527,22 @@ giveup:
     :: j < N -> seen[i * N + j] = 0; sage[i * N + j] = 0; j++
     :: else -> break
     od;
+#if GC
+    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; broke = 0; brokenseen = 0
+  }
+  goto arrive; /* acquire again, until turn MAXTURNS exists */
+quit:
+  atomic {
+    keeping[i] = 0; rn[i] = 0; dlr[i] = 0; wt[i] = 0;
+    if :: lcv[i] != INF && lcv[i] <= D -> lxv[i] = D :: else fi;
     finished[i] = 1;
     n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; broke = 0; brokenseen = 0
   }
+#else
+    finished[i] = 1;
+    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; broke = 0; brokenseen = 0
+  }
+#endif
   goto done;
 dead:
   skip;
@@ -376,6 +562,47 @@ done:
 
 #define DOWN(x) if :: (x) != 0 && (x) != INF -> x-- :: else fi
 
+#if GC
+/* GC: delete turn t (and its done marker) if it is the lowest non-checkpoint not yet deleted (any,
+ * GC_ANY_ORDER), done, created at least RETAIN ticks ago, and not among the newest KEEP turns */
+#ifdef GC_ANY_ORDER
+#define GCORDER(t) 1
+#else
+#define GCORDER(t) ((t) == gclo)
+#endif
+#define GCOK(t) (towner[t] != 0 && dn[t] != 0 && cage[t] >= RETAIN && (t) + KEEP <= fmax && !GCSKIP(t) && GCORDER(t))
+#define GCDEL(t) \
+  :: atomic { GCOK(t) -> \
+      printf("MSC: t=%d GC deletes turn %d\n", tnow, t); \
+      towner[t] = 0; tmode[t] = 0; dn[t] = 0; \
+      if :: (t) == gclo -> gclo++; if :: GCSKIP(gclo) -> gclo++ :: else fi :: else fi }
+
+active proctype Gc() {
+end_gc:
+  do
+  GCDEL(1)
+#if T >= 2
+  GCDEL(2)
+#endif
+#if T >= 3
+  GCDEL(3)
+#endif
+#if T >= 4
+  GCDEL(4)
+#endif
+#if T >= 5
+  GCDEL(5)
+#endif
+#if T >= 6
+  GCDEL(6)
+#endif
+#if T >= 7
+  GCDEL(7)
+#endif
+  od
+}
+#endif
+
 /* the clock: countdowns, keepers (lease-keeper.ts), observers' stopwatches */
 active proctype Clock() {
   byte k, m;
@@ -393,6 +620,18 @@ active proctype Clock() {
         :: k < N * N -> if :: seen[k] != 0 && sage[k] < LEASE -> sage[k]++ :: else fi; k++
         :: else -> break
         od;
+#if GC
+        k = 1;
+        do
+        :: k <= T -> if :: ever[k] && cage[k] < MAXAGE -> cage[k]++ :: else fi; k++
+        :: else -> break
+        od;
+        k = 0;
+        do
+        :: k < N -> if :: hage[k] <= CACHE -> hage[k]++ :: else fi; k++
+        :: else -> break
+        od;
+#endif
         k = 0;
         do
         :: k < N ->
@@ -477,6 +716,9 @@ init {
     do
     :: k < N ->
       lcv[k] = INF; lxv[k] = INF;
+#if GC
+      hage[k] = INF;
+#endif
 #if MODES == 0
       mode[k] = 1;
 #elif MODES == 1

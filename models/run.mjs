@@ -28,6 +28,7 @@ const modelOf = (config) => config.model ?? 'lock.pml';
 const PROPERTIES = {
   mutex: { label: 'mutual exclusion', match: /assertion violated\s+!\(mutex_violated\)/ },
   fencing: { label: 'fencing monotonic', match: /assertion violated\s+!\(fence_violated\)/ },
+  reuse: { label: 'turn number never reused', match: /assertion violated\s+!\(reuse_violated\)/ },
   shared: { label: 'shared holders coexist', match: /assertion violated\s+!\(shared_coexist\)/ },
   report: { label: 'broken holder told on release', match: /assertion violated\s+!\(report_violated\)/ },
   liveness: {
@@ -39,6 +40,20 @@ const PROPERTIES = {
 // Store and lease parameters shared by several configurations (ticks; see lock.pml).
 const STORE = { G: 2, D: 1 }; // whole-"second" timestamps (2 ticks), listings up to 1 tick stale
 const LEASE = { LEASE: 6, MARGIN: 2, DRIFT: 1 }; // margin = staleness + drift/pause
+// conditional.pml's GC configurations (cond-gc-*): exclusive, fresh listings, no failures
+const COND_GC = {
+  N: 2,
+  MODES: 0,
+  D: 0,
+  LEASE: 3,
+  MARGIN: 0,
+  DRIFT: 0,
+  PAUSES: 0,
+  GC: 1,
+  MAXTURNS: 5,
+  CK: 2,
+  KEEP: 2,
+};
 
 /**
  * The configurations. `expect: 'pass'`: an exhaustive search finds nothing. `expect: <property>`:
@@ -178,6 +193,30 @@ const CONFIGS = [
     cc: '-O0',
     expect: 'pass',
   },
+  // conditional.pml with turn GC and the frontier cache (GC 1): 2 contenders re-acquiring until turn
+  // MAXTURNS 5 exists, checkpoints every CK 2 turns, KEEP 2 newest kept; the hint may be CACHE ticks
+  // old when a create is sent, which lands up to LAT ticks later. Safe iff RETAIN > CACHE + LAT.
+  {
+    name: 'cond-gc-2',
+    what: 'conditional GC: RETAIN 2 > CACHE 1 + LAT 0; hints, discovery, 412s, GC in order',
+    model: 'conditional.pml',
+    defs: { ...COND_GC, CACHE: 1, LAT: 0, RETAIN: 2 },
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-2-lat',
+    what: 'conditional GC: RETAIN 2 > CACHE 0 + LAT 1 (slow create requests)',
+    model: 'conditional.pml',
+    defs: { ...COND_GC, CACHE: 0, LAT: 1, RETAIN: 2 },
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-2-any-order',
+    what: 'cond-gc-2 with GC deleting any eligible turn, not only the lowest (still safe)',
+    model: 'conditional.pml',
+    defs: { ...COND_GC, CACHE: 1, LAT: 0, RETAIN: 2, GC_ANY_ORDER: 1 },
+    expect: 'pass',
+  },
   // mutants: each is a configuration above with one safeguard removed or one assumption broken
   {
     name: 'no-gate',
@@ -278,6 +317,41 @@ const CONFIGS = [
     defs: { N: 2, LIVE: 1, MODES: 2, D: 1, ...LEASE, MAXCRASH: 1, NO_BREAK: 1 },
     live: true,
     expect: 'liveness',
+  },
+  {
+    name: 'cond-gc-eager',
+    what: 'cond-gc-2 with RETAIN 1 = CACHE: GC deletes a turn a cached hint still points below',
+    model: 'conditional.pml',
+    defs: { ...COND_GC, CACHE: 1, LAT: 0, RETAIN: 1 },
+    expect: 'reuse',
+  },
+  {
+    name: 'cond-gc-latency',
+    what: 'cond-gc-2-lat with RETAIN 1 = LAT: request latency not counted in the retention',
+    model: 'conditional.pml',
+    defs: { ...COND_GC, CACHE: 0, LAT: 1, RETAIN: 1 },
+    expect: 'reuse',
+  },
+  {
+    name: 'cond-gc-checkpoints',
+    what: 'cond-gc-2 with GC deleting checkpoints: discovery falls back below the frontier',
+    model: 'conditional.pml',
+    defs: { ...COND_GC, CACHE: 1, LAT: 0, RETAIN: 2, GC_CHECKPOINTS: 1 },
+    expect: 'reuse',
+  },
+  {
+    name: 'cond-gc-no-keep',
+    what: 'cond-gc-2 with KEEP 0: GC may delete the frontier turn itself',
+    model: 'conditional.pml',
+    defs: { ...COND_GC, CACHE: 1, LAT: 0, RETAIN: 2, KEEP: 0 },
+    expect: 'reuse',
+  },
+  {
+    name: 'cond-gc-draft-discovery',
+    what: "cond-gc-2 with the draft's discovery: the last block is eaten while the scan runs",
+    model: 'conditional.pml',
+    defs: { ...COND_GC, CACHE: 1, LAT: 0, RETAIN: 2, RECHECK: 0 },
+    expect: 'reuse',
   },
 ];
 
