@@ -69,8 +69,38 @@ export async function deleteInBatches(
       for (const t of batch) failures.push({ key: t.key, versionId: t.versionId, code, message });
     }
   }
-  if (failures.length > 0) throw new DeleteObjectsError(deleted, failures);
-  return { deleted };
+  const order = requestOrder(all);
+  if (failures.length > 0)
+    throw new DeleteObjectsError(inRequestOrder(deleted, order), inRequestOrder(failures, order));
+  return { deleted: inRequestOrder(deleted, order) };
+}
+
+const refId = (key: string, versionId: string | undefined) => `${key}\u0000${versionId ?? ''}`;
+
+/** Where each target (by key and version, and by key alone) first appears in the request. */
+function requestOrder(all: readonly { key: string; versionId: string | undefined }[]): Map<string, number> {
+  const order = new Map<string, number>();
+  all.forEach((t, i) => {
+    if (!order.has(refId(t.key, t.versionId))) order.set(refId(t.key, t.versionId), i);
+    if (!order.has(refId(t.key, undefined))) order.set(refId(t.key, undefined), i);
+  });
+  return order;
+}
+
+/**
+ * The store's answers in the order the targets were given: S3 answers a batch in any order (Ceph
+ * RGW varies from run to run), and callers match results to their input.
+ */
+function inRequestOrder<T extends { key: string; versionId?: string | undefined }>(
+  items: readonly T[],
+  order: Map<string, number>,
+): T[] {
+  const rank = (t: T) =>
+    order.get(refId(t.key, t.versionId)) ?? order.get(refId(t.key, undefined)) ?? Number.MAX_SAFE_INTEGER;
+  return items
+    .map((item, at) => ({ item, at, rank: rank(item) }))
+    .sort((a, b) => a.rank - b.rank || a.at - b.at)
+    .map((x) => x.item);
 }
 
 /** Keys the store's answer did not mention at all: reported, never assumed deleted. */

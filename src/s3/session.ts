@@ -307,7 +307,8 @@ export class S3Session extends CoordinationSession {
 
   /**
    * Deletes many keys (or versions), 1000 per request. Resolves with what was deleted when every
-   * key was; otherwise rejects with a `DeleteObjectsError` listing each key that was not and why.
+   * key was, in the order the targets were given; otherwise rejects with a `DeleteObjectsError`
+   * listing each key that was not and why.
    */
   async deleteObjects(
     targets: Iterable<DeleteTarget>,

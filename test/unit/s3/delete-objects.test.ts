@@ -19,6 +19,8 @@ function fakeStore(
     refuse?: (t: Target) => string | undefined;
     omit?: (t: Target) => boolean;
     fail?: (batch: number) => unknown;
+    /** answer each batch in reverse order, as a store may */
+    reverse?: boolean;
   } = {},
 ) {
   const calls: { call: S3Call; targets: Target[] }[] = [];
@@ -42,6 +44,7 @@ function fakeStore(
             ? `<Deleted><Key>${t.key}</Key>${version}</Deleted>`
             : `<Error><Key>${t.key}</Key>${version}<Code>${code}</Code><Message>no</Message></Error>`;
         });
+      if (options.reverse) entries.reverse();
       const body = `<?xml version="1.0" encoding="UTF-8"?><DeleteResult>${entries.join('')}</DeleteResult>`;
       return read({
         status: 200,
@@ -57,6 +60,26 @@ const keys = (n: number, prefix = 'k') =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
 
 describe('deleteInBatches', () => {
+  it('reports results in the order the targets were given, whatever order the store answers in', async () => {
+    const { requester } = fakeStore({
+      reverse: true,
+      refuse: (t) => (t.key === 'k00003' ? 'AccessDenied' : undefined),
+    });
+    const targets = [...keys(3), 'k00003', { key: 'k00004', versionId: 'v1' }];
+    const error = await deleteInBatches(requester, targets, undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeleteObjectsError);
+    const { deleted, failures } = error as DeleteObjectsError;
+    expect(deleted).toEqual([
+      { key: 'k00000' },
+      { key: 'k00001' },
+      { key: 'k00002' },
+      { key: 'k00004', versionId: 'v1' },
+    ]);
+    expect(failures.map((f) => f.key)).toEqual(['k00003']);
+    const ok = await deleteInBatches(fakeStore({ reverse: true }).requester, keys(4), undefined);
+    expect(ok.deleted.map((d) => d.key)).toEqual(keys(4));
+  });
+
   it('sends 1000 keys per request and reports every key deleted', async () => {
     const { requester, calls } = fakeStore();
     const all = keys(2_500);
