@@ -2,26 +2,12 @@
 // produce counterexamples to property 1 (safety); fencing (property 2) must still hold for the
 // long pauses.
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CaseShape, configArb, FENCING, SAFETY } from './arbitraries.js';
+import { configArb, FENCING, SAFETY } from './arbitraries.js';
 import { checkFencing, checkSafety } from './checks.js';
-import type { SimConfig } from './config.js';
 import { findCounterexample, saveStats } from './harness.js';
+import { expectCounterexample } from './mutants.js';
 
 afterAll(() => saveStats('6-mutants-lease'));
-
-/** Cases a mutant may take to be caught, and time to shrink the counterexample. */
-const SEARCH = { numRuns: 2000, shrinkTimeLimitMs: Number(process.env.SIM_SHRINK_MS ?? 8_000) };
-
-async function expectCounterexample(
-  name: string,
-  shape: CaseShape,
-  check: typeof checkSafety,
-  tweak: (c: SimConfig) => SimConfig = (c) => c,
-): Promise<void> {
-  const { failed, report } = await findCounterexample(configArb(shape).map(tweak), check, SEARCH);
-  console.log(`[mutant ${name}] ${report}`);
-  expect(failed, `${name}: no counterexample found`).toBe(true);
-}
 
 describe('mutants of the lease: outside the assumptions, safety must fail', () => {
   it('lease margin 0 with clock drift breaks safety', async () => {
