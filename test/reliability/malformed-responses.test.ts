@@ -10,11 +10,14 @@
  */
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isS3funcError, S3Session } from '../../src/index.js';
+import { S3Session } from '../../src/index.js';
+import { messageProblems, settleWithin } from '../support/outcome.js';
 import { type RawAnswer, RawHttpServer, rawResponse } from '../support/raw-http-server.js';
 
 /** Longest a call may take: retries (2 attempts) of answers that hang until the 250 ms idle timeout. */
 const SETTLE_BOUND_MS = 5_000;
+/** Words that say nothing about what the store answered. */
+const VAGUE = /\[object Object\]|undefined|NaN/;
 const RUNS = Number(process.env.MALFORMED_RUNS ?? 80);
 
 const LISTING = `<?xml version="1.0" encoding="UTF-8"?>
@@ -243,42 +246,6 @@ function session(): S3Session {
   });
 }
 
-/** Runs `op` and classifies how it settled. */
-async function settle(
-  op: () => Promise<unknown>,
-): Promise<{ kind: 'value' | 'typed' | 'untyped' | 'hang'; detail: unknown }> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<{ kind: 'hang'; detail: unknown }>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ kind: 'hang', detail: `did not settle within ${SETTLE_BOUND_MS} ms` }),
-      SETTLE_BOUND_MS,
-    );
-  });
-  const settled = op().then(
-    (value) => ({ kind: 'value' as const, detail: value }),
-    (error: unknown) => ({
-      kind: isS3funcError(error) ? ('typed' as const) : ('untyped' as const),
-      detail: error,
-    }),
-  );
-  try {
-    return await Promise.race([settled, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Problems with a typed error's message: it must say something specific. */
-function messageProblems(error: unknown): string[] {
-  const message = (error as Error).message;
-  const problems: string[] = [];
-  if (typeof message !== 'string' || message.length < 10)
-    problems.push(`message too short: ${JSON.stringify(message)}`);
-  if (/\[object Object\]|undefined|NaN/.test(message))
-    problems.push(`message says nothing useful: ${message}`);
-  return problems;
-}
-
 describe('malformed store answers', () => {
   it('every call settles with a value or a typed error with a clear message', async () => {
     const seen: Record<string, Record<string, number>> = {};
@@ -290,7 +257,10 @@ describe('malformed store answers', () => {
           queue = [...plan];
           const s3 = session();
           try {
-            const result = await settle(() => (OPERATIONS[name] as (s3: S3Session) => Promise<unknown>)(s3));
+            const result = await settleWithin(
+              () => (OPERATIONS[name] as (s3: S3Session) => Promise<unknown>)(s3),
+              SETTLE_BOUND_MS,
+            );
             seen[name] ??= {};
             const byKind = seen[name] as Record<string, number>;
             const label = result.kind === 'typed' ? (result.detail as { code: string }).code : result.kind;
@@ -301,7 +271,7 @@ describe('malformed store answers', () => {
               );
             }
             if (result.kind === 'typed') {
-              const problems = messageProblems(result.detail);
+              const problems = messageProblems(result.detail, VAGUE);
               if (problems.length > 0) throw new Error(`${name}: ${problems.join('; ')}`);
             }
           } finally {
@@ -393,11 +363,14 @@ describe('malformed store answers', () => {
     for (const [name, spec] of cases) {
       queue = [spec, spec];
       const s3 = session();
-      const result = await settle(() => (OPERATIONS[name] as (s3: S3Session) => Promise<unknown>)(s3));
+      const result = await settleWithin(
+        () => (OPERATIONS[name] as (s3: S3Session) => Promise<unknown>)(s3),
+        SETTLE_BOUND_MS,
+      );
       await s3.close();
       queue = [];
       expect(result.kind, `${name} ${JSON.stringify(spec).slice(0, 120)}`).toBe('typed');
-      expect(messageProblems(result.detail)).toEqual([]);
+      expect(messageProblems(result.detail, VAGUE)).toEqual([]);
       outcomes.push(`${name}: ${(result.detail as Error).message}`);
     }
     // what a user reads for each (one line each)
