@@ -22,7 +22,9 @@ export type S3funcErrorCode =
   | 'ERR_LOCK_TIMEOUT'
   | 'ERR_LOCK_LOST'
   | 'ERR_TICKET_LOST'
-  | 'ERR_LOCK_STATE';
+  | 'ERR_LOCK_STATE'
+  | 'ERR_STRATEGY_CONFLICT'
+  | 'ERR_NOT_QUALIFIED';
 
 /** Base class of every error s3func throws. */
 export class S3funcError extends Error {
@@ -257,6 +259,37 @@ export class TicketLostError extends S3funcError {
 export class LockStateError extends S3funcError {
   constructor(message: string) {
     super('ERR_LOCK_STATE', message);
+  }
+}
+
+/**
+ * The lock name is in use by the other lock strategy: a conditional-strategy acquisition found
+ * tickets under the name, or a ticket-strategy acquisition found the name's conditional marker.
+ * The two strategies do not see each other's contenders, so neither proceeds.
+ */
+export class StrategyConflictError extends S3funcError {
+  readonly lockName: string;
+  /** The strategy whose objects were found. */
+  readonly foundStrategy: 'ticket' | 'conditional';
+  constructor(lockName: string, foundStrategy: 'ticket' | 'conditional', detail: string) {
+    super(
+      'ERR_STRATEGY_CONFLICT',
+      `lock ${JSON.stringify(lockName)} is used by the ${foundStrategy} strategy: ${detail}`,
+    );
+    this.lockName = lockName;
+    this.foundStrategy = foundStrategy;
+  }
+}
+
+/**
+ * The store did not qualify for the conditional strategy: it offers no create-only writes, lets two
+ * concurrent create-only writers win, or keeps versions.
+ */
+export class StoreNotQualifiedError extends S3funcError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super('ERR_NOT_QUALIFIED', `the store does not qualify for the conditional lock strategy: ${reason}`);
+    this.reason = reason;
   }
 }
 

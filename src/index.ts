@@ -26,16 +26,20 @@ export {
   S3Error,
   S3funcError,
   type S3funcErrorCode,
+  StoreNotQualifiedError,
+  StrategyConflictError,
   TicketLostError,
   TimeoutError,
 } from './errors.js';
 export type { RetryOptions } from './http/retry-policy.js';
 export type { TransportOptions } from './http/transport.js';
-export type { AcquireOptions, LockOptions } from './lock/defaults.js';
+export type { TurnOptions } from './lock/conditional/marker.js';
+export { type Qualification, type QualifyOptions, qualifyStore } from './lock/conditional/qualify.js';
+export type { AcquireOptions, LockOptions, StrategyOption } from './lock/defaults.js';
+export type { LockState, LockStrategy } from './lock/engine.js';
 export type { LockEvents, TicketInfo } from './lock/events.js';
 export type { LeaseInfo, TicketStatus } from './lock/inspect.js';
 export { createLock, Lock, PendingLock, withLock } from './lock/lock.js';
-export type { LockState } from './lock/lock-core.js';
 export type { LockRuntime } from './lock/runtime.js';
 export { CoordinationSession } from './lock/session-base.js';
 export type { LockMode } from './lock/ticket.js';

@@ -5,12 +5,33 @@
  */
 import { ConfigError } from '../errors.js';
 import { describe, validateNumber, validateOptions, validateSignal } from '../store/validate.js';
+import { resolveTurnOptions, type TurnOptions } from './conditional/marker.js';
 import { validateLockId } from './names.js';
 import { type LockRuntime, realRuntime } from './runtime.js';
 import type { LockMode } from './ticket.js';
 
+/**
+ * How contenders are ordered. `ticket`: the listing election, on any store, compatible with Python
+ * s3func. `conditional`: turns taken with create-only writes, for stores whose `If-None-Match: *` is
+ * atomic (qualified by a short race, once per bucket and process); no settle delay, FIFO.
+ * `auto`: `conditional` where the store qualifies and the name is not in use by tickets, else `ticket`.
+ */
+export type StrategyOption = 'ticket' | 'conditional' | 'auto';
+
 /** Options of a lock. Durations in milliseconds. */
 export interface LockOptions {
+  /** The lock strategy (see {@link StrategyOption}). All contenders of a name must use the same one. @default 'ticket' */
+  strategy?: StrategyOption | undefined;
+  /**
+   * Conditional strategy: skip the qualification race and trust the store's create-only writes to
+   * be atomic (for stores you qualified yourself with `s3func probe`). @default false
+   */
+  trustConditionalWrites?: boolean | undefined;
+  /**
+   * Conditional strategy: settings proposed for the name's turns, used only by the contender that
+   * creates the name's marker (every later contender uses the marker's).
+   */
+  turns?: TurnOptions | undefined;
   /** `exclusive` excludes everyone; `shared` holders coexist and exclude only exclusive ones. @default 'exclusive' */
   mode?: LockMode | undefined;
   /** Lease duration: a contender whose lease object stays unchanged this long may be broken. @default 30000 */
@@ -78,6 +99,9 @@ export const LOCK_DEFAULTS = Object.freeze({
 const DEFAULT_MARGIN_FRACTION = 1 / 5;
 
 export interface ResolvedLockOptions {
+  strategy: StrategyOption;
+  trustConditionalWrites: boolean;
+  turns: Required<TurnOptions>;
   mode: LockMode;
   leaseMs: number;
   leaseMarginMs: number;
@@ -94,6 +118,9 @@ export interface ResolvedLockOptions {
 }
 
 const KNOWN = [
+  'strategy',
+  'trustConditionalWrites',
+  'turns',
   'mode',
   'leaseMs',
   'leaseMarginMs',
@@ -124,8 +151,20 @@ export function resolveLockOptions(options: LockOptions = {}, where = 'lock'): R
   validateNumber(options.pollIntervalMs, 'pollIntervalMs', { min: 1 });
   validateNumber(options.visibilityTimeoutMs, 'visibilityTimeoutMs', { min: 1 });
   validateNumber(options.timeoutMs, 'timeoutMs');
-  if (options.lockId !== undefined) validateLockId(options.lockId);
-  for (const flag of ['breakExpired', 'cleanupOnExit'] as const) {
+  const strategy = options.strategy ?? 'ticket';
+  if (strategy !== 'ticket' && strategy !== 'conditional' && strategy !== 'auto') {
+    throw new ConfigError(
+      `${where}: strategy must be 'ticket', 'conditional' or 'auto', got ${describe(strategy)}`,
+      'strategy',
+    );
+  }
+  if (options.lockId !== undefined) {
+    validateLockId(options.lockId);
+    if (strategy !== 'ticket') {
+      throw new ConfigError(`${where}: lockId (recovering a ticket) needs strategy 'ticket'`, 'lockId');
+    }
+  }
+  for (const flag of ['breakExpired', 'cleanupOnExit', 'trustConditionalWrites'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
       throw new ConfigError(`${where}: ${flag} must be a boolean`, flag);
     }
@@ -134,6 +173,9 @@ export function resolveLockOptions(options: LockOptions = {}, where = 'lock'): R
     throw new ConfigError(`${where}: owner must be a string`, 'owner');
   }
   return {
+    strategy,
+    trustConditionalWrites: options.trustConditionalWrites ?? false,
+    turns: resolveTurnOptions(options.turns, where),
     mode,
     leaseMs,
     leaseMarginMs: options.leaseMarginMs ?? Math.round(leaseMs * DEFAULT_MARGIN_FRACTION),

@@ -15,30 +15,33 @@
  */
 
 import { hostname } from 'node:os';
-import { EventEmitter } from 'eventemitter3';
-import { LockLostError, LockStateError, TicketLostError } from '../errors.js';
+import {
+  isNotFound,
+  LockLostError,
+  LockStateError,
+  StrategyConflictError,
+  TicketLostError,
+} from '../errors.js';
 import { abortReason } from '../http/abort.js';
 import type { ObjectStore } from '../store/types.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
 import { runElection, type Won } from './election-loop.js';
-import type { LockEvents, TicketInfo } from './events.js';
+import { LockEngine, type LockState } from './engine.js';
+import type { TicketInfo } from './events.js';
 import { exitInProgress, registerForExit } from './exit-cleanup.js';
 import { FENCE_PRUNE_EVERY, pruneFences, takeFencingToken } from './fencing.js';
 import { awaitOwnTicket } from './gate.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { listOwnTicket, writeTicket } from './lock-store.js';
-import { type LockKeys, leaseKey, newLockId } from './names.js';
+import { type LockKeys, leaseKey, newLockId, turnKey } from './names.js';
 import { OwnObjects } from './own-objects.js';
 import { isComplete, type Ticket } from './ticket.js';
 
-/** Where a lock is in its life. */
-export type LockState = 'idle' | 'acquiring' | 'held' | 'releasing' | 'lost';
+export type { LockState } from './engine.js';
 
-/** The working part of a lock. One per `session.lock()` call. */
-export class LockCore extends EventEmitter<LockEvents> {
-  readonly store: ObjectStore;
-  readonly keys: LockKeys;
-  readonly options: ResolvedLockOptions;
+/** The working part of a ticket-strategy lock. One per `session.lock()` call. */
+export class LockCore extends LockEngine {
+  readonly strategy = 'ticket' as const;
   #state: LockState = 'idle';
   #lockId: string | undefined;
   #keeper: LeaseKeeper | undefined;
@@ -52,10 +55,7 @@ export class LockCore extends EventEmitter<LockEvents> {
   #acquiredAtMs: number | undefined;
 
   constructor(store: ObjectStore, keys: LockKeys, options: ResolvedLockOptions) {
-    super();
-    this.store = store;
-    this.keys = keys;
-    this.options = options;
+    super(store, keys, options);
     this.#lockId = options.lockId;
   }
 
@@ -102,6 +102,7 @@ export class LockCore extends EventEmitter<LockEvents> {
         this.#state = 'idle';
         return false;
       }
+      await this.#checkNoTurns(signal);
       if (this.options.mode === 'exclusive') this.#fencingToken = await this.#takeToken(won, signal);
       if (!this.#keeper?.isLive())
         throw this.#lostError ?? new LockLostError(this.keys.name, 'the lease expired while acquiring');
@@ -214,6 +215,26 @@ export class LockCore extends EventEmitter<LockEvents> {
         this.emit('waiting', { blockers: blockers.map((b) => describeTicket(b, runtime.wallNow())) }),
       onBroke: (lockId, reason) => this.emit('broke', { lockId, reason }),
     });
+  }
+
+  /**
+   * The name must not belong to the conditional strategy. Checked after the confirming listing, so
+   * at least a settle delay after our ticket was written: a conditional contender that creates the
+   * name's marker after this HEAD lists tickets after that, and sees ours (see
+   * docs/conditional-strategy.md, "Meeting the ticket strategy").
+   */
+  async #checkNoTurns(signal: AbortSignal): Promise<void> {
+    try {
+      await this.store.headObject(turnKey(this.keys, 0), { signal });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    throw new StrategyConflictError(
+      this.keys.name,
+      'conditional',
+      `${turnKey(this.keys, 0)} marks it; use strategy 'conditional' (or 'auto') for this name`,
+    );
   }
 
   /**

@@ -7,16 +7,17 @@ import { LockTimeoutError } from '../errors.js';
 import type { ObjectStore } from '../store/types.js';
 import { validateNumber, validateOptions } from '../store/validate.js';
 import { type AcquireOptions, LOCK_DEFAULTS, type LockOptions, resolveLockOptions } from './defaults.js';
+import type { LockEngine, LockState, LockStrategy } from './engine.js';
 import type { LockEvents } from './events.js';
 import { breakOldTickets, inspectLock, type TicketStatus } from './inspect.js';
-import { LockCore, type LockState } from './lock-core.js';
 import { lockKeys } from './names.js';
+import { createEngine } from './strategy.js';
 import type { LockMode } from './ticket.js';
 
 type Listener<K extends keyof LockEvents> = (...args: LockEvents[K]) => void;
 
 /** Counts the facades of each core; when the last is collected while holding, the lock is released. */
-const facades = new WeakMap<LockCore, { count: number }>();
+const facades = new WeakMap<LockEngine, { count: number }>();
 /**
  * The registry holds its cores weakly. A strong hold would pin every lock for ever: the core
  * reaches its facade again (the `released` reason of the holder's signal is an error whose captured
@@ -24,7 +25,7 @@ const facades = new WeakMap<LockCore, { count: number }>();
  * acquire/release cycle leaked about 2.5 KB. A held core stays reachable anyway (its lease timers
  * and the exit handler hold it), which is exactly when the callback has something to do.
  */
-const unreachable = new FinalizationRegistry<WeakRef<LockCore>>((ref) => {
+const unreachable = new FinalizationRegistry<WeakRef<LockEngine>>((ref) => {
   const core = ref.deref();
   if (core === undefined) return;
   const entry = facades.get(core);
@@ -44,10 +45,10 @@ const unreachable = new FinalizationRegistry<WeakRef<LockCore>>((ref) => {
  * ```
  */
 export class Lock {
-  readonly #core: LockCore;
+  readonly #core: LockEngine;
 
   /** @internal Use `session.lock()`. */
-  constructor(core: LockCore) {
+  constructor(core: LockEngine) {
     this.#core = core;
     const entry = facades.get(core);
     if (entry) entry.count++;
@@ -61,6 +62,10 @@ export class Lock {
   }
   get mode(): LockMode {
     return this.#core.options.mode;
+  }
+  /** The strategy this lock runs: undefined with `strategy: 'auto'` until its first acquisition decides. */
+  get strategy(): LockStrategy | undefined {
+    return this.#core.strategy;
   }
   /** This contender's ticket id (13 hex characters), once it has one. Pass it as `lockId` to recover the ticket. */
   get lockId(): string | undefined {
@@ -151,7 +156,7 @@ export class Lock {
   }
 
   /** @internal */
-  protected get core(): LockCore {
+  protected get core(): LockEngine {
     return this.#core;
   }
 }
@@ -184,7 +189,8 @@ export class PendingLock extends Lock implements PromiseLike<Lock> {
 
 /** Creates a lock on `name` in `store` (nothing is sent until it is acquired). */
 export function createLock(store: ObjectStore, name: string, options?: LockOptions): PendingLock {
-  return new PendingLock(new LockCore(store, lockKeys(name), resolveLockOptions(options)));
+  const keys = lockKeys(name);
+  return new PendingLock(createEngine(store, keys, resolveLockOptions(options)));
 }
 
 /**
@@ -201,7 +207,7 @@ export async function withLock<T>(
 ): Promise<T> {
   const { signal, ...lockOptions } = options ?? {};
   // a plain Lock, not the awaitable one: fn may return or await it without acquiring again
-  const lock = new Lock(new LockCore(store, lockKeys(name), resolveLockOptions(lockOptions, 'withLock')));
+  const lock = new Lock(createEngine(store, lockKeys(name), resolveLockOptions(lockOptions, 'withLock')));
   const won = await lock.acquire({ signal });
   if (!won) throw new LockTimeoutError(name, lockOptions.timeoutMs ?? 0);
   const holderSignal = lock.signal as AbortSignal;

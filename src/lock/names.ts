@@ -1,7 +1,8 @@
 /**
  * Object keys of a lock, compatible with Python s3func 0.9.x:
  * tickets `{name}.lock.{lockId}-0` and `-1` (nothing else may live under `{name}.lock.`), and our own
- * additions under sibling prefixes: leases `{name}.lease.{lockId}.{leaseMs}`, fencing `{name}.fence.{token}`.
+ * additions under sibling prefixes: leases `{name}.lease.{lockId}.{leaseMs}`, fencing `{name}.fence.{token}`,
+ * and the conditional strategy's turns `{name}.turn.{n}` and their ends `{name}.done.{n}`.
  *
  * @module
  */
@@ -30,6 +31,10 @@ export interface LockKeys {
   leasePrefix: string;
   /** `{name}.fence.` */
   fencePrefix: string;
+  /** `{name}.turn.`: the conditional strategy's queue (turn 0 is the name's strategy marker). */
+  turnPrefix: string;
+  /** `{name}.done.`: one immutable object per turn that is over. */
+  donePrefix: string;
 }
 
 /** Longest suffix we append to a lock name (`.fence.` plus 16 digits). */
@@ -48,7 +53,7 @@ export function lockKeys(name: string): LockKeys {
       'name',
     );
   }
-  for (const marker of ['.lock.', '.lease.', '.fence.']) {
+  for (const marker of ['.lock.', '.lease.', '.fence.', '.turn.', '.done.']) {
     if (name.includes(marker))
       throw new ConfigError(`lock name must not contain ${JSON.stringify(marker)}`, 'name');
   }
@@ -57,6 +62,8 @@ export function lockKeys(name: string): LockKeys {
     ticketPrefix: `${name}.lock.`,
     leasePrefix: `${name}.lease.`,
     fencePrefix: `${name}.fence.`,
+    turnPrefix: `${name}.turn.`,
+    donePrefix: `${name}.done.`,
   };
 }
 
@@ -102,4 +109,23 @@ export function parseTicketSuffix(suffix: string): { lockId: string; seq: Ticket
   const seq = suffix[14];
   if (!LOCK_ID_PATTERN.test(lockId) || (seq !== '0' && seq !== '1')) return undefined;
   return { lockId, seq: seq === '0' ? 0 : 1 };
+}
+
+/** Turn numbers are zero-padded like fencing tokens, so key order is numeric order. */
+export function turnKey(keys: LockKeys, turn: number): string {
+  return `${keys.turnPrefix}${String(turn).padStart(FENCE_DIGITS, '0')}`;
+}
+
+/** The object that says turn `turn` is over. */
+export function doneKey(keys: LockKeys, turn: number): string {
+  return `${keys.donePrefix}${String(turn).padStart(FENCE_DIGITS, '0')}`;
+}
+
+const TURN_SUFFIX = new RegExp(`^\\d{${FENCE_DIGITS}}$`);
+
+/** The turn number of a key under `prefix` (the turn or done prefix); undefined for other keys. */
+export function parseTurnNumber(prefix: string, key: string): number | undefined {
+  if (!key.startsWith(prefix)) return undefined;
+  const suffix = key.slice(prefix.length);
+  return TURN_SUFFIX.test(suffix) ? Number(suffix) : undefined;
 }

@@ -121,7 +121,12 @@ async function measureGranularity(store: ObjectStore, prefix: string, signal?: A
   return stamps.every((t) => t % 1000 === 0) ? 1000 : 1;
 }
 
-async function detectVersioning(store: ObjectStore, prefix: string, signal?: AbortSignal): Promise<boolean> {
+/** True when the bucket keeps versions: two puts of one key list as two real version ids. */
+export async function detectVersioning(
+  store: ObjectStore,
+  prefix: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   if (!store.capabilities.listVersions) return false;
   const key = `${prefix}versions`;
   await store.putObject(key, 'a', { signal });
@@ -133,7 +138,8 @@ async function detectVersioning(store: ObjectStore, prefix: string, signal?: Abo
   return versions >= 2;
 }
 
-async function raceIfNoneMatch(
+/** Races `racers` create-only puts of one key, `rounds` times: an atomic store lets exactly one win each round. */
+export async function raceIfNoneMatch(
   store: ObjectStore,
   prefix: string,
   racers: number,
@@ -184,7 +190,8 @@ async function checkIfMatch(store: ObjectStore, prefix: string, signal?: AbortSi
   return { matchingAccepted, wrongRefused, honoured: matchingAccepted && wrongRefused };
 }
 
-async function cleanUp(store: ObjectStore, prefix: string): Promise<void> {
+/** Deletes everything under the probe's prefix (best effort). */
+export async function cleanUp(store: ObjectStore, prefix: string): Promise<void> {
   const refs: { key: string; versionId: string | undefined }[] = [];
   try {
     if (store.capabilities.listVersions) {

@@ -89,6 +89,10 @@ export class S3Session extends CoordinationSession {
   };
   readonly #options: ResolvedS3Options;
   readonly #addressing: Addressing;
+  /** `s3:{origin}/{bucket}`: what facts about the bucket are cached under. */
+  get storeId(): string {
+    return `s3:${this.#addressing.origin}/${this.bucket}`;
+  }
   readonly #transport: HttpTransport;
   readonly #requester: S3Requester;
 

@@ -159,6 +159,12 @@ export interface StoreCapabilities {
  */
 export interface ObjectStore {
   readonly capabilities: StoreCapabilities;
+  /**
+   * Names the bucket behind the session (`s3:{origin}/{bucket}`, `file:{root}`), so facts learned
+   * about it (the conditional strategy's qualification) are shared by every session on it.
+   * Undefined: facts are kept per session object.
+   */
+  readonly storeId?: string | undefined;
   putObject(key: string, body: string | Uint8Array, options?: PutObjectOptions): Promise<PutObjectResult>;
   getObject(key: string, options?: GetObjectOptions): Promise<ObjectResponse>;
   headObject(key: string, options?: GetObjectOptions): Promise<ObjectInfo>;

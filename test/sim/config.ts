@@ -76,6 +76,8 @@ export type Violation =
 
 export interface SimConfig {
   seed: number;
+  /** The lock strategy of the TypeScript contenders. @default 'ticket' */
+  strategy?: 'ticket' | 'conditional' | undefined;
   store: StoreParams;
   lock: LockSlack;
   contenders: ContenderSpec[];
@@ -148,12 +150,22 @@ export function lockTiming(config: SimConfig): LockTiming {
   return { leaseMs, leaseMarginMs, settleDelayMs, pollIntervalMs: lock.pollIntervalMs, pauseBudgetMs };
 }
 
+/**
+ * Turn settings of a conditional-strategy case: checkpoints every few turns so that collection
+ * runs, and the shortest retention the argument allows — a quarter of it must exceed the longest
+ * a create can take, retries included, and the retention must exceed listing staleness.
+ */
+export function turnSettings(store: StoreParams): { checkpointEvery: number; retentionMs: number } {
+  const createMs = store.maxAttempts * roundTripMs(store) + 20 * 2 ** (store.maxAttempts + 1);
+  return { checkpointEvery: 3, retentionMs: Math.max(1000, 4 * createMs + 100, 2 * store.staleMs + 100) };
+}
+
 /** A short, stable description of a case for failure messages. */
 export function describeConfig(config: SimConfig): string {
   const t = lockTiming(config);
   const s = config.store;
   return [
-    `violation=${config.violation} seed=${config.seed}`,
+    `violation=${config.violation} seed=${config.seed} strategy=${config.strategy ?? 'ticket'}`,
     `store: G=${s.granularityMs}ms skew=±${s.skewMs}ms latency=${s.latencyMs.join('..')}ms write≤${s.writeMs}ms ` +
       `S=${s.staleMs}ms(${s.staleMode},p=${s.staleP.toFixed(2)}${s.unboundedP > 0 ? `,unbounded p=${s.unboundedP.toFixed(2)}` : ''}) ` +
       `fail=${s.failP.toFixed(2)} lost=${s.lostP.toFixed(2)} attempts=${s.maxAttempts} ` +

@@ -81,6 +81,7 @@ export interface StoreParams {
 interface Version {
   versionId: string;
   body: string;
+  metadata: Record<string, string>;
   etag: string;
   lastModifiedMs: number;
   isDeleteMarker: boolean;
@@ -117,6 +118,8 @@ export class SimStore {
   /** After the case: every call hangs, so stray work from a finished case cannot touch anything. */
   disposed = false;
   requests = 0;
+  /** Turn objects of the conditional strategy deleted (collected). */
+  turnDeletes = 0;
 
   constructor(scheduler: Scheduler, params: StoreParams, prng: Prng) {
     this.scheduler = scheduler;
@@ -261,10 +264,11 @@ export class SimStore {
   }
 
   /** Applies a PUT now. */
-  applyPut(key: string, body: string, lastModifiedMs: number): Version {
+  applyPut(key: string, body: string, lastModifiedMs: number, metadata: Record<string, string> = {}): Version {
     const version: Version = {
       versionId: this.newVersionId(),
       body,
+      metadata,
       etag: this.etagOf(body),
       lastModifiedMs,
       isDeleteMarker: false,
@@ -276,6 +280,7 @@ export class SimStore {
   /** Applies a DELETE now. */
   applyDelete(key: string, versionId: string | undefined, lastModifiedMs: number): void {
     const current = this.#current(key);
+    if (key.includes('.turn.') && current.length > 0) this.turnDeletes++;
     if (!this.params.versioned) {
       if (current.length > 0 && (versionId === undefined || versionId === 'null')) this.#record(key, []);
       return;
@@ -284,6 +289,7 @@ export class SimStore {
       const marker: Version = {
         versionId: this.newVersionId(),
         body: '',
+        metadata: {},
         etag: '',
         lastModifiedMs,
         isDeleteMarker: true,
@@ -344,7 +350,7 @@ class SimStoreView implements ObjectStore {
           respond({ error: new PreconditionFailedError({ status: 412, method: 'PUT', key }) });
           return;
         }
-        const version = store.applyPut(key, text, stamp);
+        const version = store.applyPut(key, text, stamp, { ...options.metadata });
         respond({
           ok: {
             etag: version.etag,
@@ -420,7 +426,7 @@ class SimStoreView implements ObjectStore {
       etag: version.etag,
       lastModified: new Date(version.lastModifiedMs),
       versionId: version.versionId,
-      metadata: {},
+      metadata: { ...version.metadata },
     };
   }
 

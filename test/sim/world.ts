@@ -16,6 +16,7 @@ import {
   type Mode,
   type SimConfig,
   type StepSpec,
+  turnSettings,
 } from './config.js';
 import { setLockIdSource } from './lock-ids.js';
 import { Prng, streamSeed } from './prng.js';
@@ -74,6 +75,8 @@ export interface SimResult {
   endUs: number;
   events: number;
   requests: number;
+  /** Conditional strategy: turns collected during the case. */
+  turnsCollected: number;
   /** Contenders that crashed. */
   crashed: number[];
   /** Contenders (not crashed) whose script never finished. */
@@ -171,6 +174,10 @@ export async function simulate(
     runtime,
     cleanupOnExit: false,
     owner: who,
+    strategy: config.strategy ?? 'ticket',
+    // the simulated store's create-only puts are what the case says; qualification is tested apart
+    trustConditionalWrites: true,
+    turns: turnSettings(config.store),
   });
 
   interface Contender {
@@ -509,6 +516,7 @@ export async function simulate(
     endUs: scheduler.nowUs,
     events: scheduler.fired,
     requests: store.requests,
+    turnsCollected: store.turnDeletes,
     crashed: contenders.filter((c) => c.process.state === 'crashed').map((c) => c.index),
     stuck: contenders.filter((c) => !c.finished && c.process.state !== 'crashed').map((c) => c.index),
     leftovers,

@@ -63,6 +63,10 @@ export class FileSession extends EmbeddedSession<FileEntry, FileEntry> {
   };
   /** The store's directory, absolute. */
   readonly root: string;
+  /** `file:{root}`: what facts about the store are cached under. */
+  get storeId(): string {
+    return `file:${this.root}`;
+  }
   readonly #layout: FileLayout;
   #prepared: Promise<void> | undefined;
 

@@ -1,0 +1,509 @@
+/**
+ * The conditional strategy's state machine: take a turn with a create-only write, wait for the
+ * turns before it, hold under a lease, end the turn with a create-only done marker.
+ *
+ * An acquisition, uncontended and with the frontier known, is two round trips and no settle delay:
+ * (1) the lease PUT, with the check that no ticket-strategy contender uses the name; (2) the turn's
+ * create beside a GET of the previous turn's done marker, whose floor says every earlier turn is
+ * over. See docs/conditional-strategy.md for the argument and models/conditional.pml for the model.
+ *
+ * @module
+ */
+import { hostname } from 'node:os';
+import {
+  isRetryableError,
+  LockLostError,
+  LockStateError,
+  StoreNotQualifiedError,
+  StrategyConflictError,
+} from '../../errors.js';
+import { abortReason } from '../../http/abort.js';
+import type { ObjectStore } from '../../store/types.js';
+import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from '../defaults.js';
+import { LockEngine, type LockState } from '../engine.js';
+import type { TicketInfo } from '../events.js';
+import { exitInProgress, registerForExit } from '../exit-cleanup.js';
+import { LeaseKeeper } from '../lease-keeper.js';
+import { deleteRefs, listTickets } from '../lock-store.js';
+import { type LockKeys, leaseKey, newLockId } from '../names.js';
+import { OwnObjects } from '../own-objects.js';
+import {
+  cachedFrontier,
+  discoverFrontier,
+  type Frontier,
+  gallopFrontier,
+  rememberFrontier,
+} from './frontier.js';
+import { collectTurns } from './gc.js';
+import { LeaseWatch } from './lease-watch.js';
+import { ensureMarker, type TurnSettings } from './marker.js';
+import { qualifyStore } from './qualify.js';
+import { type Blocker, TurnQueue } from './queue.js';
+import { createDone, createTurn, headTurn, readDone } from './turn-store.js';
+
+/** Jitter applied to the poll interval, so waiters do not poll in lockstep. */
+const POLL_JITTER = 0.2;
+/** Creates tried before giving up (each 412 moves past a turn taken meanwhile). */
+const MAX_CREATES = 64;
+
+/** One lock on one name under the conditional strategy. */
+export class ConditionalCore extends LockEngine {
+  readonly strategy = 'conditional' as const;
+  #state: LockState = 'idle';
+  #lockId: string | undefined;
+  #turn: number | undefined;
+  #settings: TurnSettings | undefined;
+  #queue: TurnQueue | undefined;
+  #keeper: LeaseKeeper | undefined;
+  #own = new OwnObjects();
+  #holder: AbortController | undefined;
+  #attempt: AbortController | undefined;
+  #unregisterExit: (() => void) | undefined;
+  #releasing: Promise<void> | undefined;
+  #lostError: LockLostError | undefined;
+  #acquiredAtMs: number | undefined;
+
+  constructor(store: ObjectStore, keys: LockKeys, options: ResolvedLockOptions) {
+    super(store, keys, options);
+  }
+
+  get state(): LockState {
+    return this.#state;
+  }
+  get lockId(): string | undefined {
+    return this.#lockId;
+  }
+  /** The turn number this contender holds or waits with. */
+  get turn(): number | undefined {
+    return this.#turn;
+  }
+  get fencingToken(): number | undefined {
+    if (this.#state !== 'held' || this.options.mode !== 'exclusive' || this.#turn === undefined)
+      return undefined;
+    return (this.#settings?.tokenBase ?? 0) + this.#turn;
+  }
+  get signal(): AbortSignal | undefined {
+    return this.#holder?.signal;
+  }
+
+  isHeld(): boolean {
+    return this.#state === 'held' && (this.#keeper?.isLive() ?? false);
+  }
+
+  async acquire(options: AcquireOptions = {}): Promise<boolean> {
+    validateAcquireOptions(options);
+    if (this.#state === 'held') return true;
+    if (this.#state !== 'idle')
+      throw new LockStateError(`cannot acquire lock ${JSON.stringify(this.keys.name)} while ${this.#state}`);
+    const { runtime } = this.options;
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : runtime.now() + timeoutMs;
+    const blocking = options.blocking ?? true;
+    this.#state = 'acquiring';
+    this.#lostError = undefined;
+    const attempt = new AbortController();
+    this.#attempt = attempt;
+    const signal = options.signal ? AbortSignal.any([options.signal, attempt.signal]) : attempt.signal;
+    const started = runtime.now();
+    try {
+      const settings = await this.#prepare(signal);
+      const { shortcut } = await this.#takeTurn(settings, signal);
+      const entered = await this.#wait(signal, blocking, deadline, shortcut);
+      if (!entered) {
+        await this.#endTurn(false);
+        this.#state = 'idle';
+        return false;
+      }
+      if (!this.#keeper?.isLive())
+        throw this.#lostError ?? new LockLostError(this.keys.name, 'the lease expired while acquiring');
+      this.#state = 'held';
+      this.#holder = new AbortController();
+      this.#acquiredAtMs = runtime.now();
+      this.emit('acquired', {
+        lockId: this.#lockId as string,
+        fencingToken: this.fencingToken,
+        waitedMs: runtime.now() - started,
+      });
+      return true;
+    } catch (error) {
+      await this.#endTurn(false).catch(() => {});
+      this.#state = 'idle';
+      if (options.signal?.aborted) throw abortReason(options.signal);
+      if (attempt.signal.aborted && this.#lostError) throw this.#lostError;
+      throw error;
+    } finally {
+      this.#attempt = undefined;
+    }
+  }
+
+  /**
+   * Round trip 1: qualification (once per bucket and process), the lease, the name's marker (once
+   * per name and process) and the check that no ticket-strategy contender uses the name.
+   */
+  async #prepare(signal: AbortSignal): Promise<TurnSettings> {
+    if (!this.options.trustConditionalWrites) {
+      const verdict = await qualifyStore(this.store, { signal });
+      if (!verdict.qualified) throw new StoreNotQualifiedError(verdict.reason);
+    }
+    const lockId = newLockId();
+    this.#lockId = lockId;
+    this.#turn = undefined;
+    this.#queue = undefined;
+    this.#own = new OwnObjects();
+    const lease = this.#startLease(lockId, signal);
+    const marker = ensureMarker(this.store, this.keys, this.options.turns, signal);
+    // the marker exists before this listing: a ticket contender that did not see the marker when it
+    // confirmed its win wrote its ticket a settle delay before, so this listing shows it
+    const tickets = marker.then(() => listTickets(this.store, this.keys, signal));
+    const [settled] = await Promise.allSettled([lease, marker, tickets]);
+    const settings = await marker;
+    const found = await tickets;
+    if (settled.status === 'rejected') throw settled.reason;
+    if (found.size > 0) {
+      throw new StrategyConflictError(
+        this.keys.name,
+        'ticket',
+        `${found.size} ticket(s) under ${this.keys.ticketPrefix} (contenders of the ticket strategy, or Python s3func); ` +
+          'use the ticket strategy for this name, or break those tickets if they are dead',
+      );
+    }
+    this.#settings = settings;
+    return settings;
+  }
+
+  async #startLease(lockId: string, signal: AbortSignal): Promise<void> {
+    const exiting = this.options.cleanupOnExit ? exitInProgress() : undefined;
+    if (exiting !== undefined) {
+      throw new LockStateError(
+        `cannot acquire lock ${JSON.stringify(this.keys.name)}: the process is exiting on ${exiting}`,
+      );
+    }
+    const { leaseMs, leaseMarginMs, runtime, mode } = this.options;
+    const owner = this.options.owner ?? `${hostname()}:${process.pid}`;
+    const keeper = new LeaseKeeper({
+      store: this.store,
+      key: leaseKey(this.keys, lockId, leaseMs),
+      leaseMs,
+      marginMs: leaseMarginMs,
+      runtime,
+      body: (renewal) =>
+        JSON.stringify({
+          lockId,
+          mode,
+          owner,
+          value: this.options.value,
+          leaseMs,
+          turn: this.#turn,
+          renewal,
+          renewedAt: new Date(runtime.wallNow()).toISOString(),
+        }),
+      check: async (checkSignal) => {
+        if (this.#state !== 'held' || this.#turn === undefined) return true;
+        return (await readDone(this.store, this.keys, this.#turn, checkSignal)) === undefined;
+      },
+      onRenewed: (renewal, deadlineMs) => {
+        if (this.#state === 'held') this.emit('renewed', { renewal, validForMs: deadlineMs - runtime.now() });
+      },
+      onLost: (reason, cause) => this.#onLost(reason, cause),
+      own: this.#own,
+    });
+    this.#keeper = keeper;
+    if (this.options.cleanupOnExit) this.#unregisterExit = registerForExit(this);
+    await keeper.start(signal);
+  }
+
+  /**
+   * Round trip 2: create the turn after the frontier, beside a GET of the frontier's done marker.
+   * Resolves with what that GET found (the fast path's answer), or undefined.
+   */
+  async #takeTurn(
+    settings: TurnSettings,
+    signal: AbortSignal,
+  ): Promise<{ shortcut: Promise<Blocker[]> | undefined }> {
+    const { runtime, mode, leaseMs } = this.options;
+    const lockId = this.#lockId as string;
+    const trustMs = settings.retentionMs / 4;
+    const fresh = (f: Frontier | undefined) => f !== undefined && runtime.now() - f.learnedAtMs <= trustMs;
+    let frontier = cachedFrontier(this.store, this.keys);
+    if (!fresh(frontier))
+      frontier = await discoverFrontier(this.store, this.keys, settings.checkpointEvery, runtime, signal);
+    let first = true;
+    for (let creates = 0; creates < MAX_CREATES; creates++) {
+      if (!fresh(frontier))
+        frontier = await discoverFrontier(this.store, this.keys, settings.checkpointEvery, runtime, signal);
+      const f = frontier as Frontier;
+      const turn = f.turn + 1;
+      const sentAtMs = runtime.now();
+      // a create that cannot land within a quarter of the retention is abandoned (R > C + L)
+      const createSignal = this.#bounded(signal, trustMs);
+      const queue = new TurnQueue(this.store, this.keys, turn, mode);
+      const shortcut = first ? queue.poll(signal, true) : undefined;
+      shortcut?.catch(() => {}); // awaited only if the create wins
+      first = false;
+      // won: ours; taken: someone else's; neither: the number is still free (a failed create)
+      let owner: 'won' | 'taken' | 'free';
+      try {
+        const created = await createTurn(
+          this.store,
+          this.keys,
+          turn,
+          { lockId, mode, leaseMs },
+          createSignal.signal,
+        );
+        owner = created ? 'won' : 'taken';
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (!isRetryableError(error) && !createSignal.signal.aborted) throw error;
+        owner = 'free';
+      } finally {
+        createSignal.done();
+      }
+      if (owner !== 'won') {
+        // a 412 may answer a retry of our own create that landed, and a failed create may have
+        // landed: only a HEAD tells whose the turn is, or that the number is still free
+        const head = await headTurn(this.store, this.keys, turn, signal);
+        owner = head === undefined ? 'free' : head.lockId === lockId ? 'won' : 'taken';
+      }
+      if (owner === 'won') {
+        this.#turn = turn;
+        this.#queue = queue;
+        rememberFrontier(this.store, this.keys, { turn, learnedAtMs: sentAtMs });
+        return { shortcut };
+      }
+      // a free number is tried again (never skipped: every number below a turn must exist)
+      if (owner === 'free') continue;
+      frontier = await gallopFrontier(this.store, this.keys, f, signal);
+      rememberFrontier(this.store, this.keys, frontier);
+    }
+    throw new LockStateError(
+      `lock ${JSON.stringify(this.keys.name)}: ${MAX_CREATES} turns were taken by others before ours could be created`,
+    );
+  }
+
+  /** A signal that aborts with `parent` or after `ms` of the runtime's time. */
+  #bounded(parent: AbortSignal, ms: number): { signal: AbortSignal; done: () => void } {
+    const timer = new AbortController();
+    const stop = new AbortController();
+    this.options.runtime.sleep(ms, stop.signal, { ref: false }).then(
+      () => timer.abort(),
+      () => {},
+    );
+    return { signal: AbortSignal.any([parent, timer.signal]), done: () => stop.abort() };
+  }
+
+  /** Waits until the turns before ours are over; false when given up (non-blocking or deadline). */
+  async #wait(
+    signal: AbortSignal,
+    blocking: boolean,
+    deadline: number,
+    shortcut: Promise<Blocker[]> | undefined,
+  ): Promise<boolean> {
+    const { runtime } = this.options;
+    const queue = this.#queue as TurnQueue;
+    const watch = new LeaseWatch();
+    let lastBlockers = '';
+    let pending = shortcut;
+    for (;;) {
+      let blockers: Blocker[];
+      try {
+        blockers = await (pending ?? queue.poll(signal));
+      } catch (error) {
+        if (!isRetryableError(error) || signal.aborted || !blocking || runtime.now() >= deadline) throw error;
+        pending = undefined;
+        await this.#pause(signal, deadline);
+        continue;
+      }
+      pending = undefined;
+      if (blockers.length === 0) return true;
+      const ids = blockers.map((b) => b.turn).join(',');
+      if (ids !== lastBlockers) {
+        lastBlockers = ids;
+        const wall = runtime.wallNow();
+        this.emit('waiting', {
+          blockers: blockers.map((b) => describeTurn(b, queue.facts(b.turn)?.lockId, wall)),
+        });
+      }
+      if (this.options.breakExpired && (await this.#breakExpired(queue, blockers, watch, signal))) continue;
+      if (!blocking || runtime.now() >= deadline) return false;
+      await this.#pause(signal, deadline);
+    }
+  }
+
+  #pause(signal: AbortSignal, deadline: number): Promise<void> {
+    const { runtime, pollIntervalMs } = this.options;
+    const ms = pollIntervalMs * (1 + POLL_JITTER * (2 * runtime.random() - 1));
+    return runtime.sleep(Math.max(0, Math.min(ms, deadline - runtime.now())), signal);
+  }
+
+  /** Breaks the lowest blockers whose lease expired; true if one was. */
+  async #breakExpired(
+    queue: TurnQueue,
+    blockers: Blocker[],
+    watch: LeaseWatch,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const { runtime } = this.options;
+    let broke = false;
+    for (const b of blockers.slice(0, 4)) {
+      const facts = queue.facts(b.turn);
+      if (!facts) continue;
+      let expired: boolean;
+      try {
+        expired = await watch.expired(this.store, this.keys, facts, runtime, signal);
+      } catch (error) {
+        if (isRetryableError(error) && !signal.aborted) return broke; // judged again at the next poll
+        throw error;
+      }
+      if (!expired) continue;
+      // create-only: concurrent breakers agree, and a late release by the holder learns it was broken
+      await createDone(
+        this.store,
+        this.keys,
+        b.turn,
+        {
+          floor: queue.floor >= b.turn ? b.turn + 1 : queue.floor,
+          entered: false,
+          broken: true,
+          by: this.#lockId as string,
+        },
+        signal,
+      );
+      queue.noteOver(b.turn);
+      watch.forget(b.turn);
+      broke = true;
+      if (facts.lockId !== undefined && facts.leaseMs !== undefined) {
+        await this.store
+          .deleteObject(leaseKey(this.keys, facts.lockId, facts.leaseMs), { signal })
+          .catch(() => {});
+      }
+      this.emit('broke', { lockId: facts.lockId ?? `turn ${b.turn}`, reason: 'lease expired' });
+    }
+    return broke;
+  }
+
+  /**
+   * Ends our turn with its done marker (create-only: a 412 not written by us means we were broken)
+   * and, beside it, deletes our lease: a turn without a lease and without a done marker is broken
+   * after a lease's duration, so the order does not matter. Without a turn, only the lease goes.
+   */
+  async #endTurn(entered: boolean): Promise<void> {
+    await this.#keeper?.stop();
+    this.#keeper = undefined;
+    try {
+      const turn = this.#turn;
+      const lockId = this.#lockId;
+      if (lockId === undefined) return;
+      const ending = turn === undefined ? Promise.resolve() : this.#writeDone(turn, lockId, entered);
+      const leaseKeyOf = leaseKey(this.keys, lockId, this.options.leaseMs);
+      const versions = this.#own.versionsOf(leaseKeyOf);
+      const refs =
+        versions.length > 0
+          ? versions.map((versionId) => ({ key: leaseKeyOf, versionId }))
+          : [{ key: leaseKeyOf, versionId: undefined }];
+      const [done, lease] = await Promise.allSettled([ending, deleteRefs(this.store, refs)]);
+      if (done.status === 'rejected') throw done.reason;
+      if (lease.status === 'rejected') throw lease.reason;
+      this.#own = new OwnObjects();
+      this.#turn = undefined;
+      this.#lockId = undefined;
+    } finally {
+      this.#unregisterExit?.();
+      this.#unregisterExit = undefined;
+    }
+  }
+
+  async #writeDone(turn: number, lockId: string, entered: boolean): Promise<void> {
+    // an exclusive holder entered with every earlier turn over; anyone else knows only its floor
+    const known = entered && this.options.mode === 'exclusive' ? turn : (this.#queue?.floor ?? 0);
+    const created = await createDone(this.store, this.keys, turn, {
+      floor: known >= turn ? turn + 1 : known,
+      entered,
+      broken: false,
+      by: lockId,
+    });
+    if (!created && (await readDone(this.store, this.keys, turn))?.by !== lockId)
+      this.#lostError ??= new LockLostError(this.keys.name, 'our turn was broken');
+  }
+
+  #onLost(reason: string, cause?: unknown): void {
+    const error = new LockLostError(this.keys.name, reason, cause);
+    this.#lostError = error;
+    if (this.#state === 'acquiring') {
+      this.#attempt?.abort(error);
+      return;
+    }
+    if (this.#state !== 'held') return;
+    this.#state = 'lost';
+    this.#holder?.abort(error);
+    this.emit('lost', error);
+    void this.#release().catch((e: unknown) => this.emit('error', e));
+  }
+
+  /** Checks by GET that our turn has no done marker (nobody broke it) and the lease is trusted. */
+  async verify(options: { signal?: AbortSignal | undefined } = {}): Promise<boolean> {
+    if (!this.isHeld()) return false;
+    const done = await readDone(this.store, this.keys, this.#turn as number, options.signal);
+    if (done) {
+      this.#keeper && this.#onLost('our turn was broken');
+      return false;
+    }
+    return this.isHeld();
+  }
+
+  release(): Promise<void> {
+    if (this.#state === 'acquiring') {
+      return Promise.reject(
+        new LockStateError('cannot release while acquiring; abort the acquire with its signal'),
+      );
+    }
+    return this.#release();
+  }
+
+  #release(): Promise<void> {
+    if (this.#releasing) return this.#releasing;
+    if (this.#state === 'idle') return Promise.resolve();
+    const wasHeld = this.#state === 'held' || this.#state === 'lost';
+    this.#state = 'releasing';
+    const lockId = this.#lockId as string;
+    const turn = this.#turn;
+    this.#releasing = (async () => {
+      try {
+        this.#holder?.abort(new LockLostError(this.keys.name, 'released'));
+        await this.#endTurn(true);
+        const settings = this.#settings;
+        if (settings && turn !== undefined && turn % settings.checkpointEvery === 0) {
+          const frontier = cachedFrontier(this.store, this.keys)?.turn ?? turn;
+          await collectTurns(this.store, this.keys, settings, frontier, this.options.runtime.wallNow()).catch(
+            () => {},
+          );
+        }
+      } finally {
+        this.#state = 'idle';
+        this.#releasing = undefined;
+      }
+      if (wasHeld)
+        this.emit('released', { lockId, heldMs: this.options.runtime.now() - (this.#acquiredAtMs ?? 0) });
+    })();
+    return this.#releasing;
+  }
+
+  releaseForExit(): Promise<void> {
+    if (this.#state === 'acquiring') {
+      this.#attempt?.abort(new LockLostError(this.keys.name, 'the process is exiting'));
+      return this.#endTurn(false).catch(() => {});
+    }
+    return this.#release().catch(() => {});
+  }
+}
+
+/** A turn as `waiting` events show it (in the shape of a ticket). */
+function describeTurn(b: Blocker, lockId: string | undefined, wallNowMs: number): TicketInfo {
+  return {
+    lockId: lockId ?? `turn ${b.turn}`,
+    mode: b.mode,
+    recognised: true,
+    complete: true,
+    timestamp: b.lastModified,
+    ageMs: Math.max(0, wallNowMs - b.lastModified.getTime()),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Whether a store qualifies for the conditional strategy, decided by measuring it: create-only
+ * puts must exist, admit exactly one winner among concurrent writers (a short version of the
+ * probe's race), and the bucket must not keep versions (Ceph RGW honours `If-None-Match` only on
+ * unversioned buckets, and deleted turns would pile up as old versions). The verdict is cached per
+ * bucket (`storeId`) for the life of the process; `recheck` measures again.
+ *
+ * @module
+ */
+import { cleanUp, detectVersioning, raceIfNoneMatch } from '../../probe/probe.js';
+import type { ObjectStore } from '../../store/types.js';
+import { newLockId } from '../names.js';
+
+/** The verdict on one store. */
+export interface Qualification {
+  qualified: boolean;
+  /** Why not (or what was measured, when qualified). */
+  reason: string;
+}
+
+export interface QualifyOptions {
+  /** Measure again even if a verdict is cached. @default false */
+  recheck?: boolean | undefined;
+  /** Concurrent create-only writers per round. @default 8 */
+  racers?: number | undefined;
+  /** Rounds of the race. @default 4 */
+  rounds?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+const byId = new Map<string, Promise<Qualification>>();
+const byStore = new WeakMap<ObjectStore, Promise<Qualification>>();
+
+/**
+ * Qualifies `store` for the conditional strategy (cached; see the module). Sends nothing for a store
+ * without create-only puts; otherwise some 40 small requests under `.s3func-probe/`, deleted after.
+ */
+export function qualifyStore(store: ObjectStore, options: QualifyOptions = {}): Promise<Qualification> {
+  const cached = store.storeId === undefined ? byStore.get(store) : byId.get(store.storeId);
+  if (cached && options.recheck !== true) return cached;
+  const verdict = measure(store, options);
+  if (store.storeId === undefined) byStore.set(store, verdict);
+  else byId.set(store.storeId, verdict);
+  // a failed measurement (network) is not a verdict: the next call measures again
+  verdict.catch(() => {
+    if (store.storeId === undefined) {
+      if (byStore.get(store) === verdict) byStore.delete(store);
+    } else if (byId.get(store.storeId) === verdict) byId.delete(store.storeId);
+  });
+  return verdict;
+}
+
+async function measure(store: ObjectStore, options: QualifyOptions): Promise<Qualification> {
+  if (!store.capabilities.conditionalPut) {
+    return { qualified: false, reason: 'it offers no create-only writes (If-None-Match: *)' };
+  }
+  const prefix = `.s3func-probe/${newLockId()}/`;
+  const { signal } = options;
+  try {
+    if (await detectVersioning(store, prefix, signal)) {
+      return { qualified: false, reason: 'the bucket keeps versions' };
+    }
+    const rounds = options.rounds ?? 4;
+    const race = await raceIfNoneMatch(store, prefix, options.racers ?? 8, rounds, signal);
+    if (!race.supported) return { qualified: false, reason: 'it refuses create-only writes' };
+    if (!race.atomic) {
+      return {
+        qualified: false,
+        reason:
+          `create-only writes are not atomic: ${race.multipleWinners} of ${rounds} races had more than one winner` +
+          (race.exactlyOne + race.multipleWinners < rounds ? ', others had none' : ''),
+      };
+    }
+    return {
+      qualified: true,
+      reason: `${rounds} races of ${options.racers ?? 8} writers had one winner each`,
+    };
+  } finally {
+    await cleanUp(store, prefix);
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The conditional strategy's objects and their I/O: turns `{name}.turn.{n}` (create-only; the body
+ * is the mode, as a ticket's, so listings show it; metadata names the contender and its lease) and
+ * done markers `{name}.done.{n}` (create-only, immutable: the turn is over for good).
+ *
+ * @module
+ */
+import { isNotFound, PreconditionFailedError } from '../../errors.js';
+import type { ObjectStore } from '../../store/types.js';
+import { doneKey, type LockKeys, parseTurnNumber, turnKey } from '../names.js';
+import { type LockMode, modeOfDigest, TICKET_BODY } from '../ticket.js';
+
+/** A turn, as a HEAD shows it. */
+export interface TurnInfo {
+  turn: number;
+  /** Unrecognised bodies count as exclusive (the conservative reading). */
+  mode: LockMode;
+  lockId: string | undefined;
+  leaseMs: number | undefined;
+  lastModified: Date;
+}
+
+/** What a done marker says. */
+export interface DoneInfo {
+  /** Every turn below `floor` was over when the marker was written (0: nothing known). */
+  floor: number;
+  /** The turn's holder entered (held the lock) before the turn ended. */
+  entered: boolean;
+  /** Ended by a waiter that found the turn's lease expired. */
+  broken: boolean;
+  /** Who wrote the marker. */
+  by: string;
+}
+
+const META_LOCK_ID = 'lock-id';
+const META_LEASE_MS = 'lease-ms';
+
+/** HEAD of turn `n`: its facts, or undefined when it does not exist (never created, or collected). */
+export async function headTurn(
+  store: ObjectStore,
+  keys: LockKeys,
+  turn: number,
+  signal?: AbortSignal,
+): Promise<TurnInfo | undefined> {
+  try {
+    const info = await store.headObject(turnKey(keys, turn), { signal });
+    const leaseMs = Number(info.metadata[META_LEASE_MS]);
+    return {
+      turn,
+      mode: modeOfDigest(info.etag) ?? 'exclusive',
+      lockId: info.metadata[META_LOCK_ID],
+      leaseMs: Number.isSafeInteger(leaseMs) && leaseMs > 0 ? leaseMs : undefined,
+      lastModified: info.lastModified,
+    };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Creates turn `n` for `lockId`; resolves false when the number is taken (412). */
+export async function createTurn(
+  store: ObjectStore,
+  keys: LockKeys,
+  turn: number,
+  who: { lockId: string; mode: LockMode; leaseMs: number },
+  signal?: AbortSignal,
+): Promise<boolean> {
+  try {
+    await store.putObject(turnKey(keys, turn), TICKET_BODY[who.mode], {
+      ifNoneMatch: '*',
+      contentType: 'text/plain',
+      metadata: { [META_LOCK_ID]: who.lockId, [META_LEASE_MS]: String(who.leaseMs) },
+      signal,
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof PreconditionFailedError) return false;
+    throw error;
+  }
+}
+
+/** Reads the done marker of turn `n` (undefined while the turn is not over, or once collected). */
+export async function readDone(
+  store: ObjectStore,
+  keys: LockKeys,
+  turn: number,
+  signal?: AbortSignal,
+): Promise<DoneInfo | undefined> {
+  let text: string;
+  try {
+    text = await (await store.getObject(doneKey(keys, turn), { signal })).text();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  return parseDone(text);
+}
+
+/** A done marker's body; one that is not ours still ends the turn, with nothing else known. */
+export function parseDone(text: string): DoneInfo {
+  try {
+    const d = JSON.parse(text) as Partial<DoneInfo>;
+    return {
+      floor: Number.isSafeInteger(d.floor) && (d.floor as number) >= 0 ? (d.floor as number) : 0,
+      entered: d.entered === true,
+      broken: d.broken === true,
+      by: typeof d.by === 'string' ? d.by : '',
+    };
+  } catch {
+    return { floor: 0, entered: false, broken: false, by: '' };
+  }
+}
+
+/** Creates the done marker of turn `n`; resolves false when one exists already (412). */
+export async function createDone(
+  store: ObjectStore,
+  keys: LockKeys,
+  turn: number,
+  done: DoneInfo,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  try {
+    await store.putObject(doneKey(keys, turn), JSON.stringify(done), {
+      ifNoneMatch: '*',
+      contentType: 'application/json',
+      signal,
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof PreconditionFailedError) return false;
+    throw error;
+  }
+}
+
+/** A turn as a listing shows it. */
+export interface ListedTurn {
+  mode: LockMode;
+  lastModified: Date;
+}
+
+/**
+ * Turns listed from number `from` up to and including `through` (the listing stops there), and the
+ * numbers with a done marker listed in the same range. A listing is a hint: a turn it omits may
+ * exist; a done marker it shows exists or existed, and either way the turn is over.
+ */
+export async function listQueue(
+  store: ObjectStore,
+  keys: LockKeys,
+  from: number,
+  through: number,
+  signal?: AbortSignal,
+): Promise<{ turns: Map<number, ListedTurn>; done: Set<number> }> {
+  const startAfter = (key: (k: LockKeys, n: number) => string) =>
+    from > 0 ? key(keys, from - 1) : undefined;
+  const turns = new Map<number, ListedTurn>();
+  const done = new Set<number>();
+  const [turnPage, donePage] = await Promise.all([
+    collect(store, keys.turnPrefix, startAfter(turnKey), through, signal),
+    collect(store, keys.donePrefix, startAfter(doneKey), through, signal),
+  ]);
+  for (const o of turnPage) {
+    const n = parseTurnNumber(keys.turnPrefix, o.key);
+    if (n !== undefined && n >= from && n <= through)
+      turns.set(n, { mode: modeOfDigest(o.etag) ?? 'exclusive', lastModified: o.lastModified });
+  }
+  for (const o of donePage) {
+    const n = parseTurnNumber(keys.donePrefix, o.key);
+    if (n !== undefined && n >= from && n <= through) done.add(n);
+  }
+  return { turns, done };
+}
+
+async function collect(
+  store: ObjectStore,
+  prefix: string,
+  startAfter: string | undefined,
+  through: number,
+  signal: AbortSignal | undefined,
+) {
+  const out = [];
+  for await (const o of store.listObjects({ prefix, startAfter, signal })) {
+    const n = parseTurnNumber(prefix, o.key);
+    if (n !== undefined && n > through) break;
+    out.push(o);
+  }
+  return out;
+}

@@ -1,0 +1,275 @@
+/**
+ * The conditional strategy on the embedded memory store, through a wrapper that counts round trips,
+ * fails requests on demand, or makes create-only puts racy. (Safety under faults and stale listings
+ * is the simulation's job: test/sim/conditional.test.ts; processes on Ceph: test/integration.)
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  createLock,
+  MemorySession,
+  NetworkError,
+  qualifyStore,
+  StoreNotQualifiedError,
+  StrategyConflictError,
+} from '../../../src/index.js';
+import type { LockOptions } from '../../../src/lock/defaults.js';
+import { doneKey, lockKeys, turnKey } from '../../../src/lock/names.js';
+import { realRuntime } from '../../../src/lock/runtime.js';
+import type { ObjectStore } from '../../../src/store/types.js';
+import { WrappedStore } from '../../support/store-wrapper.js';
+
+const FAST: LockOptions = { strategy: 'conditional', pollIntervalMs: 10, cleanupOnExit: false };
+
+async function keys(store: Pick<ObjectStore, 'listObjects'>, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const o of store.listObjects({ prefix })) out.push(o.key);
+  return out;
+}
+
+describe('conditional strategy: acquisition', () => {
+  it('an uncontended acquire takes two round trips and no settle delay, once the name is known', async () => {
+    const store = new WrappedStore(new MemorySession());
+    const first = createLock(store, 'job', FAST);
+    expect(await first.acquire()).toBe(true);
+    expect(first.strategy).toBe('conditional');
+    expect(first.fencingToken).toBe(1);
+    await first.release();
+
+    store.resetDepth();
+    const lock = createLock(store, 'job', FAST);
+    expect(await lock.acquire()).toBe(true);
+    expect(store.roundTrips).toBe(2);
+    const sent = store.requests.map((r) => `${r.method} ${r.key}`);
+    expect(sent).toHaveLength(4);
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        'GET job.done.0000000000000001', // the previous turn's done marker, whose floor covers everything
+        'LIST job.lock.', // no ticket-strategy contender uses the name
+        'PUT job.turn.0000000000000002',
+        expect.stringMatching(/^PUT job\.lease\.[0-9a-f]{13}\.30000$/),
+      ]),
+    );
+    expect(lock.fencingToken).toBe(2);
+    store.resetDepth();
+    await lock.release();
+    expect(store.roundTrips).toBe(1); // the done marker beside the lease's deletion
+  });
+
+  it('waiters enter in turn order (FIFO) and fencing tokens rise with them', async () => {
+    const store = new MemorySession();
+    const holder = store.lock('q', FAST);
+    await holder.acquire();
+    const order: number[] = [];
+    const waiters = Array.from({ length: 5 }, () => store.lock('q', FAST));
+    const acquired = waiters.map(async (w, i) => {
+      await new Promise((r) => setTimeout(r, i * 15)); // take turns in index order
+      await w.acquire();
+      order.push(i);
+      const token = w.fencingToken as number;
+      await new Promise((r) => setTimeout(r, 5));
+      await w.release();
+      return token;
+    });
+    await new Promise((r) => setTimeout(r, 120));
+    expect(order).toEqual([]);
+    await holder.release();
+    const tokens = await Promise.all(acquired);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(tokens).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it('shared holders coexist; an exclusive one waits for them, and later shared ones wait for it', async () => {
+    const store = new MemorySession();
+    const s1 = store.lock('rw', { ...FAST, mode: 'shared' });
+    const s2 = store.lock('rw', { ...FAST, mode: 'shared' });
+    expect(await s1.acquire()).toBe(true);
+    expect(await s2.acquire()).toBe(true);
+    expect(s1.fencingToken).toBeUndefined();
+    const writer = store.lock('rw', FAST);
+    const writing = writer.acquire();
+    await new Promise((r) => setTimeout(r, 50));
+    const s3 = store.lock('rw', { ...FAST, mode: 'shared' });
+    const reading = s3.acquire();
+    await new Promise((r) => setTimeout(r, 50));
+    expect([writer.state, s3.state]).toEqual(['acquiring', 'acquiring']);
+    await s1.release();
+    await s2.release();
+    expect(await writing).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s3.state).toBe('acquiring');
+    await writer.release();
+    expect(await reading).toBe(true);
+    await s3.release();
+  });
+
+  it('non-blocking and timed-out attempts end their turn, so they block nobody', async () => {
+    const store = new MemorySession();
+    const holder = store.lock('nb', FAST);
+    await holder.acquire();
+    const tryOnce = store.lock('nb', FAST);
+    expect(await tryOnce.acquire({ blocking: false })).toBe(false);
+    const timed = store.lock('nb', FAST);
+    expect(await timed.acquire({ timeoutMs: 40 })).toBe(false);
+    expect(await keys(store, 'nb.done.')).toEqual([doneKey(lockKeys('nb'), 2), doneKey(lockKeys('nb'), 3)]);
+    await holder.release();
+    const next = store.lock('nb', FAST);
+    expect(await next.acquire({ blocking: false })).toBe(true);
+    expect(next.fencingToken).toBe(4);
+    await next.release();
+    expect(await keys(store, 'nb.lease.')).toEqual([]);
+  });
+
+  it('a holder that stopped renewing is broken once its lease stood unchanged for a full lease', async () => {
+    const memory = new MemorySession();
+    const leaseMs = 300;
+    const victimStore = new WrappedStore(memory);
+    const victim = createLock(victimStore, 'dead', { ...FAST, leaseMs });
+    await victim.acquire();
+    const victimId = victim.lockId as string;
+    // the victim's process is cut off: its renewals, and its release once it gives up, never land
+    victimStore.fail = (method, key) => new NetworkError('cut off', { method, key, sent: false });
+    const store = new WrappedStore(memory);
+    const heir = createLock(store, 'dead', { ...FAST, leaseMs });
+    const broke: string[] = [];
+    heir.on('broke', (info) => broke.push(info.lockId));
+    const started = performance.now();
+    expect(await heir.acquire()).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(leaseMs);
+    expect(broke).toEqual([victimId]);
+    expect(victim.isHeld()).toBe(false); // it gave the lock up before the heir could break it
+    expect(heir.fencingToken).toBe(2);
+    const done = JSON.parse(await (await store.getObject(doneKey(lockKeys('dead'), 1))).text());
+    expect(done).toMatchObject({ broken: true, entered: false });
+    await heir.release();
+  });
+
+  it('verify() and the keeper notice a done marker written under the holder', async () => {
+    const store = new MemorySession();
+    const lock = store.lock('v', { ...FAST, leaseMs: 600 });
+    await lock.acquire();
+    expect(await lock.verify()).toBe(true);
+    await store.putObject(doneKey(lockKeys('v'), 1), '{"broken":true}', { ifNoneMatch: '*' });
+    const lost = new Promise((resolve) => lock.once('lost', resolve));
+    expect(await lock.verify()).toBe(false);
+    await lost;
+    expect(lock.signal?.aborted ?? true).toBe(true);
+  });
+});
+
+describe('conditional strategy: choosing and refusing', () => {
+  it('bad choices are refused before any request', async () => {
+    const b2Like = new WrappedStore(new MemorySession(), { conditionalPut: false });
+    expect(() => createLock(b2Like, 'x', { strategy: 'conditional' })).toThrow(ConfigError);
+    expect(() => createLock(b2Like, 'x', { strategy: 'sometimes' as never })).toThrow(/strategy must be/);
+    expect(() => createLock(b2Like, 'x', { strategy: 'auto', lockId: '0123456789abc' })).toThrow(
+      /needs strategy 'ticket'/,
+    );
+    expect(() => createLock(b2Like, 'x', { strategy: 'auto', turns: { retentionMs: 5 } })).toThrow(
+      /retentionMs/,
+    );
+    expect(() => createLock(b2Like, 'x', { strategy: 'auto', turns: { checkpointEvery: 1 } })).toThrow(
+      /checkpointEvery/,
+    );
+    expect(b2Like.requests).toEqual([]);
+  });
+
+  it('auto: conditional on a qualifying store, ticket without create-only writes or where tickets are in use', async () => {
+    const memory = new MemorySession();
+    const auto = memory.lock('a', { ...FAST, strategy: 'auto' });
+    expect(auto.strategy).toBeUndefined();
+    await auto.acquire();
+    expect(auto.strategy).toBe('conditional');
+    await auto.release();
+
+    const b2Like = new WrappedStore(new MemorySession(), { conditionalPut: false });
+    const onB2 = createLock(b2Like, 'a', { ...FAST, strategy: 'auto', settleDelayMs: 5 });
+    await onB2.acquire();
+    expect(onB2.strategy).toBe('ticket');
+    await onB2.release();
+
+    const ticketHolder = memory.lock('t', { settleDelayMs: 5, pollIntervalMs: 10, cleanupOnExit: false });
+    await ticketHolder.acquire();
+    const joiner = memory.lock('t', { ...FAST, strategy: 'auto', settleDelayMs: 5 });
+    expect(await joiner.acquire({ blocking: false })).toBe(false);
+    expect(joiner.strategy).toBe('ticket');
+    await ticketHolder.release();
+  });
+
+  it('a store whose create-only writes let two writers win is refused, and auto falls back to tickets', async () => {
+    const racy = new WrappedStore(new MemorySession());
+    racy.racy = true;
+    const verdict = await qualifyStore(racy);
+    expect(verdict.qualified).toBe(false);
+    expect(verdict.reason).toMatch(/not atomic/);
+    await expect(createLock(racy, 'r', FAST).acquire()).rejects.toThrow(StoreNotQualifiedError);
+    expect(await keys(racy, 'r.')).toEqual([]); // refused before anything was written
+    const auto = createLock(racy, 'r', { ...FAST, strategy: 'auto', settleDelayMs: 5 });
+    await auto.acquire();
+    expect(auto.strategy).toBe('ticket');
+    await auto.release();
+    // the verdict is cached per store; a recheck measures again
+    racy.racy = false;
+    expect((await qualifyStore(racy)).qualified).toBe(false);
+    expect((await qualifyStore(racy, { recheck: true })).qualified).toBe(true);
+  });
+
+  it('the strategies refuse each other on one name, whichever comes first', async () => {
+    const store = new MemorySession();
+    const ticket = store.lock('both', { settleDelayMs: 5, pollIntervalMs: 10, cleanupOnExit: false });
+    await ticket.acquire();
+    const conditional = store.lock('both', FAST);
+    const refused = await conditional.acquire().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(StrategyConflictError);
+    expect((refused as StrategyConflictError).foundStrategy).toBe('ticket');
+    await ticket.release();
+    // the refused contender left its marker: from now on the name is conditional
+    expect(await keys(store, 'both.turn.')).toEqual([turnKey(lockKeys('both'), 0)]);
+    expect(await keys(store, 'both.lease.')).toEqual([]);
+    const late = store.lock('both', { settleDelayMs: 5, pollIntervalMs: 10, cleanupOnExit: false });
+    await expect(late.acquire()).rejects.toThrow(/used by the conditional strategy/);
+    expect(await keys(store, 'both.lock.')).toEqual([]); // its ticket was taken back
+  });
+
+  it('fencing tokens keep rising when a name moves from tickets to turns', async () => {
+    const store = new MemorySession();
+    for (let i = 0; i < 3; i++) {
+      const lock = store.lock('move', { settleDelayMs: 1, pollIntervalMs: 1, cleanupOnExit: false });
+      await lock.acquire();
+      await lock.release();
+    }
+    const turns = store.lock('move', FAST);
+    await turns.acquire();
+    expect(turns.fencingToken).toBe(3 + 1024 + 1);
+    await turns.release();
+  });
+});
+
+describe('conditional strategy: collection and the frontier', () => {
+  it('old turns are collected; checkpoints and the newest stay; a fresh process still finds the frontier', async () => {
+    const memory = new MemorySession();
+    let wallOffset = 0;
+    const runtime = { ...realRuntime, wallNow: () => Date.now() + wallOffset };
+    const options: LockOptions = { ...FAST, runtime, turns: { checkpointEvery: 4, retentionMs: 1000 } };
+    const store = new WrappedStore(memory);
+    for (let i = 1; i <= 20; i++) {
+      if (i === 12) wallOffset = 10_000; // turns 1–11 are now older than the retention
+      const lock = createLock(store, 'gc', options);
+      await lock.acquire();
+      expect(lock.fencingToken).toBe(i);
+      await lock.release();
+    }
+    const turns = (await keys(memory, 'gc.turn.')).map((k) => Number(k.slice('gc.turn.'.length)));
+    // collected at the releases of turns 12, 16 and 20 (checkpoints): every old turn that is over,
+    // except the checkpoints and the newest 4 below the frontier
+    expect(turns).toEqual([0, 4, 8, 12, 16, 17, 18, 19, 20]);
+    expect((await keys(memory, 'gc.done.')).length).toBe(turns.length - 1);
+    // a new process (empty caches) searches the frontier by HEAD and continues after it
+    const fresh = new WrappedStore(memory);
+    const lock = createLock(fresh, 'gc', options);
+    await lock.acquire();
+    expect(lock.fencingToken).toBe(21);
+    expect(fresh.requests.filter((r) => r.method === 'HEAD').length).toBeLessThan(12);
+    await lock.release();
+  });
+});
