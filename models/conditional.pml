@@ -1,47 +1,58 @@
 /*
- * s3func conditional-write lock strategy (design draft, docs/conditional-strategy.md; not implemented).
+ * s3func conditional-write lock strategy (docs/conditional-strategy.md; src/lock/conditional/).
  *
- * The draft's core protocol: turns created create-only (If-None-Match: *) at frontier + 1 (a 412
- * moves the contender up), done markers created create-only by the holder on release, by a
- * contender abandoning its turn, or by a breaker; exclusive and shared entry rules; leases judged
- * by observers on their own stopwatches over (stale) lease listings, holders trusting a renewal
- * LEASE - MARGIN after it started (lock.pml's lease abstraction, copied); crashes; fencing token =
- * turn number. With GC 1 (below): turn GC, checkpoints, the frontier cache and discovery, contenders
- * re-acquiring. Out of scope: ticket-strategy contenders.
+ * Turns created create-only (If-None-Match: *) at frontier + 1 (a 412 moves the contender up);
+ * done markers created create-only, carrying a floor ("every turn below it was over when this
+ * marker was written"), by the holder on release, by a waiter abandoning its turn, or by a
+ * breaker; the fast path (right after the create, GET done(n - 1): a floor >= n enters at once);
+ * the entry rule (exclusive n: every turn below n is over; shared n: every exclusive turn below
+ * n is over); a turn is known over from its done marker, from a floor, or from a consistent HEAD
+ * that finds it gone (collected: then every turn below it is over too); leases read by consistent
+ * HEAD and judged on the observer's own stopwatch (a lease state, a version or "absent", unchanged
+ * for LEASE ticks), holders trusting a renewal LEASE - MARGIN + DRIFT ticks after it started
+ * (lock.pml's keeper); crashes; acquire timeouts (GIVEUP); create requests that fail unapplied
+ * (CREATE_ERR); fencing token = turn number. With GC 1 (below): turn GC, checkpoints, the
+ * frontier cache and discovery, contenders re-acquiring. Ticket-strategy contenders on the same
+ * name: models/mixed.pml.
  *
  * Conventions as lock.pml: parameters by spin -DNAME=value, mutants by flags, discrete time with a
  * Clock that ticks only when no contender can act (`timeout`), every time value relative to now
  * (countdowns, capped stopwatches), so the state space is finite and an endless run is a cycle.
  *
- * Reads of turns and done markers are HEAD/GET (consistent), so the model reads the store
- * directly; done markers are never deleted (no GC), so a set of HEADs at different times is
- * equivalent to one atomic check (with GC 1, GC deletes a done turn with its marker and a waiter takes a
- * deleted turn as done, so separate HEADs can only see less done: one check is still the worst case).
- * Listings are used only for leases (staleness D), as in lock.pml;
- * the draft's turn listing is a hint that it checks by GET, so the model learns modes by GET.
+ * Reads of turns, done markers and leases are HEAD/GET (consistent), so the model reads the store
+ * directly. A waiter's knowledge is `kb` (queue.ts's floor: every turn below kb is known over,
+ * kept across polls and, as the implementation's per-process knownFloor, across re-acquisitions);
+ * a poll reads every turn in [kb, n) (the implementation reads the lowest blockers and lists the
+ * others; a listing only ever shows less, so this is the most a waiter can learn) and raises kb by
+ * what it finds. The floor a contender writes is computed from kb: that is where a wrong floor
+ * comes from, and the mutants write wrong ones. Listings of turns are hints the implementation
+ * checks by HEAD; OMITTED_OVER models one that is trusted instead.
  *
  * Properties (assertions when a contender takes the lock; with GC 1 also at every successful turn
  * create: the number never existed before, reuse_violated): mutual exclusion of conflicting modes,
- * fencing (an exclusive holder's token is above every earlier exclusive holder's), and the draft's
- * claim that a release by a broken holder learns it was broken (its create-only done gets 412).
+ * fencing (an exclusive holder's token is above every earlier exclusive holder's), and that a
+ * release by a broken holder learns it was broken (its create-only done gets 412).
  * Liveness (LIVE 1, -DNP, pan -l): no non-progress cycle; every live contender held the lock.
  */
 
 /* ---------- parameters ---------- */
 #ifndef N
-#define N 2          /* contenders, ids 0..N-1; each acquires once, so turns are 1..N */
+#define N 2          /* contenders, ids 0..N-1; each acquires once (GC 0) */
 #endif
 #ifndef MODES
 #define MODES 0      /* 0: all exclusive; 1: all shared; 2: each contender is either */
 #endif
 #ifndef D
-#define D 0          /* lease listing staleness: a listing shows the store as of a tick in [now-D, now] */
+#define D 0          /* turn listing staleness (only OMITTED_OVER trusts a listing) */
 #endif
 #ifndef POLL
 #define POLL 1       /* pollIntervalMs while waiting */
 #endif
+#ifndef LEASES
+#define LEASES 1     /* 0: no leases, keepers or breaking (holders trust for ever; GC runs, faster) */
+#endif
 #ifndef LEASE
-#define LEASE 6      /* leaseMs: an observer breaks a turn whose lease it has seen unchanged this long */
+#define LEASE 6      /* leaseMs: an observer breaks a turn whose lease state it has seen unchanged this long */
 #endif
 #ifndef MARGIN
 #define MARGIN 2     /* leaseMarginMs: a holder trusts a renewal LEASE - MARGIN after it started */
@@ -58,11 +69,20 @@
 #ifndef PAUSES
 #define PAUSES 1     /* slow steps: 0 never; 1 before the turn create; 2 also between the check and entering */
 #endif
+#ifndef GIVEUP
+#define GIVEUP 0     /* 1: a blocked waiter may give up at any poll (acquire timeout, non-blocking
+                        acquire) and abandon its turn: done(n) { entered: false } */
+#endif
+#ifndef CREATE_ERR
+#define CREATE_ERR 0 /* how many create requests (in the whole run) may fail with a retryable error
+                        without being applied (GC 0 only); the contender then HEADs the number
+                        and, finding it missing, sends the create again (GALLOP_ON_ERR: moves up) */
+#endif
 #ifndef RULE
 #define RULE 1       /* entry rule. 0: the draft's (exclusive: every turn since the last exclusive turn
                         before it, inclusive, is done; shared: that exclusive turn is done).
-                        1: fixed (exclusive: every earlier turn is done; shared: every earlier
-                        exclusive turn is done) */
+                        1: the implementation's (exclusive: every earlier turn is over; shared:
+                        every earlier exclusive turn is over) */
 #endif
 #ifndef REACH_SHARED
 #define REACH_SHARED 0 /* 1: claim two shared holders never coexist (must FAIL: non-vacuity) */
@@ -77,17 +97,19 @@
 #define HOLD 2
 #endif
 /* GC and the frontier cache (GC 1; docs/conditional-strategy.md, "turn numbers are never reused").
- * Contenders then re-acquire (a new turn each time) until turn MAXTURNS exists; a Gc process deletes
- * the lowest existing done turn whose creation is at least RETAIN ticks old, never one of the newest
- * KEEP turns (below the highest turn ever created), never a checkpoint (every CK-th turn), in
- * ascending order. A contender starts from a cached hint of the frontier learned a <= CACHE ticks ago
- * (any value between the frontier at the start of that tick and now; one HEAD confirms it exists),
- * or discovers F by HEADs: checkpoints CK, 2CK, ... until one is missing, then upward from the last
- * one until a turn is missing. The hint's age counts from the tick it was learned (discovery: its
- * first HEAD; RECHECK 1, the fix: after the block scan, HEAD the next checkpoint again and scan
- * on if it now exists); a create may be sent only while that age is <= CACHE (else rediscover), and lands
- * 0..LAT ticks after it was sent; a 412 moves up one. Ghost: ever[t], the number was ever created;
- * the property asserted at every successful create: the number never existed before (reuse_violated). */
+ * Contenders then re-acquire (a new turn each time) until turn MAXTURNS exists; a Gc process walks
+ * the turns upwards from the lowest it has not passed, as gc.ts does: it stops at the first that is
+ * not done, created less than RETAIN ticks ago, or among the newest KEEP turns (below the highest
+ * turn ever created); it passes a checkpoint (every CK-th turn, kept) and deletes any other turn
+ * with its done marker. A contender starts from a cached hint of the frontier learned a <= CACHE
+ * ticks ago (any value between the frontier at the start of that tick and now; one HEAD confirms
+ * it exists), or discovers F by HEADs: checkpoints CK, 2CK, ... until one is missing, then upward
+ * from the last one until a turn is missing. The hint's age counts from the tick it was learned
+ * (discovery: its first HEAD; RECHECK 1, the fix: after the block scan, HEAD the next checkpoint
+ * again and scan on if it now exists); a create may be sent only while that age is <= CACHE (else
+ * rediscover), and lands 0..LAT ticks after it was sent; a 412 moves up one. Ghost: ever[t], the
+ * number was ever created; the property asserted at every successful create: the number never
+ * existed before (reuse_violated). */
 #ifndef GC
 #define GC 0
 #endif
@@ -122,67 +144,84 @@
 #if T > 7
 #error "MAXTURNS must be 1..7"
 #endif
-#else
-#define T N
+#if CREATE_ERR
+#error "CREATE_ERR needs GC 0"
 #endif
-/* GC mutants: GC_ANY_ORDER deletes any eligible turn, not only the lowest; GC_CHECKPOINTS deletes
- * checkpoints too. Too eager a GC is a parameter: RETAIN <= CACHE + LAT; KEEP 0 deletes the frontier. */
+#else
+#define T (N + CREATE_ERR) /* each contender takes one turn; a failed create may skip a number */
+#endif
+/* GC mutants: GC_ANY_ORDER deletes any eligible turn, not only in the ascending walk; GC_CHECKPOINTS
+ * deletes checkpoints too; GC_PASS_RUNNING walks past a checkpoint that is not over (a checkpoint is
+ * kept, but the walk must stop there all the same). Too eager a GC is a parameter: RETAIN <= CACHE +
+ * LAT; KEEP 0 deletes the frontier. */
 
 /* mutants (any value turns them on):
  *   NO_CREATE_ONLY        the turn PUT overwrites instead of failing with 412
  *   DONE_NOT_CREATE_ONLY  done markers are plain PUTs (a late release overwrites a breaker's)
- *   SHARED_RULE_TOO_WEAK  an exclusive turn waits only for done(n - 1)
+ *   SHARED_RULE_TOO_WEAK  an exclusive turn waits only for done(n - 1), whatever its floor
  *   NO_BREAK              expired owners are never broken (liveness)
- * MARGIN_TOO_SMALL is a parameter: MARGIN < D + DRIFT. */
+ *   ABANDON_FLOOR         an exclusive contender's done marker says n + 1 even when it did not enter
+ *   BREAK_FLOOR           a breaker's done(m) says m + 1 whatever it knows of the turns below m
+ *   SHARED_FLOOR          a shared holder's done marker says n + 1 (conditional-core.ts #release
+ *                         does this: #endTurn(true) writes turn + 1 for either mode)
+ *   OMITTED_OVER          a turn a (stale, 0..D) listing does not show is taken as over
+ *   GALLOP_ON_ERR         after a create that failed unapplied, the contender moves up as after
+ *                         a 412 (conditional-core.ts #takeTurn: gallopFrontier from F, which takes
+ *                         F + 1 to exist), leaving a gap that waiters above read as collected
+ * MARGIN_TOO_SMALL is a parameter: MARGIN < DRIFT. */
 
 #if LIVE
 #undef PAUSES
 #define PAUSES 0
 #undef RENEWFAIL
 #define RENEWFAIL 0
+#undef GIVEUP
+#define GIVEUP 0
 #endif
 
 #define R (LEASE / 3)                    /* renewal interval */
 #define WINDOW (LEASE - MARGIN + DRIFT)  /* real ticks a holder trusts a renewal */
 #define INF 255
 
-#if R < D + 1
-#error "the model needs LEASE/3 > D (a listing then shows one of the two newest lease versions)"
+#if R < 1
+#error "the model needs LEASE >= 3"
 #endif
 
 /* ---------- the store ---------- */
-byte towner[T + 1];  /* turn t: 0 none, else owner id + 1 (its body's lockId) */
+byte towner[T + 1];  /* turn t: 0 none (never created, or collected), else owner id + 1 */
 bit  tmode[T + 1];   /* turn t's mode: 1 exclusive */
 byte dn[T + 1];      /* done(t): 0 none, 1 released by its holder, 2 broken, 3 abandoned */
+byte fl[T + 1];      /* done(t)'s floor: every turn below it was over when the marker was written */
+bit  lex[N];         /* contender j's lease object exists */
 #if GC
 bit  ever[T + 1];    /* ghost: number t was created at some time */
 byte cage[T + 1];    /* ghost: ticks since turn t was created, capped at MAXAGE */
 byte fmax;           /* the highest number ever created (GC's frontier) */
-byte gclo = 1;       /* the lowest non-checkpoint number GC has not deleted (ascending GC) */
+byte gclo = 1;       /* the lowest number GC has not passed (the ascending walk) */
 byte hage[N];        /* age of contender j's frontier hint (INF: none in use) */
 bit  reuse_violated;
-#define EXISTS(m) (towner[m] != 0)
 #ifdef GC_CHECKPOINTS
 #define GCSKIP(t) 0
 #else
 #define GCSKIP(t) ((t) % CK == 0)
 #endif
-#else
-#define EXISTS(m) 1
+#endif
+#define EXISTS(m) (towner[m] != 0) /* a HEAD of turn m succeeds */
+#ifdef OMITTED_OVER
+byte tage[T + 1];    /* ticks since turn t was created, capped at D + 1: a listing as of f ticks ago omits it iff tage < f */
+#endif
+#if CREATE_ERR
+byte nerr;           /* create requests failed so far */
 #endif
 bit  mode[N];        /* contender j's mode */
-
-/* Lease of j (as lock.pml, writes listable at once): the newest version is listed iff lcv[j] <= f,
- * otherwise the previous one (none if lfirst); gone iff lxv[j] <= f. lcv = INF: no lease. */
-byte lcv[N], lxv[N];
-bit  lfirst[N];
 
 /* ---------- contenders ---------- */
 byte dlr[N];       /* the keeper trusts the lease for dlr more ticks */
 byte rn[N];        /* ticks until the next renewal attempt */
 byte wt[N];        /* ticks the contender still waits */
 bit  keeping[N], incs[N], crashed[N], finished[N], acquired[N];
-/* observer i's view of j's lease (i * N + j): 0 none, 1 newest, 2 previous, 3 older; ticks unchanged */
+/* observer i's view of the lease of j (i * N + j), j owning a turn i waits for: 0 not watched,
+ * 1 the current version, 2 an older version (renewed since), 3 absent; ticks in that state */
 byte seen[N * N], sage[N * N];
 
 hidden byte tnow;  /* absolute time, for the trail only */
@@ -196,14 +235,63 @@ bit mutex_violated, fence_violated, progress_violated, report_violated, shared_c
   :: atomic { ncrash < MAXCRASH && wt[i] == 0 -> printf("MSC: t=%d c%d crashes\n", tnow, i); ncrash++; crashed[i] = 1; keeping[i] = 0; goto dead }
 #define PAUSE(level, here) :: atomic { PAUSES >= level && wt[i] == 0 -> wt[i] = 1; goto here }
 
-/* the turns turn n still waits for (bit m), read by HEAD/GET (consistent) */
+#ifdef OMITTED_OVER
+/* MUTANT: a turn the listing (as of f ticks ago) does not show is taken as over, not HEADed */
+#define OMITTED(m) (tage[m] < f)
+#else
+#define OMITTED(m) 0
+#endif
+
+/* kb passes the done turns just above it (queue.ts #raise) */
+inline pass_done() {
+  do
+  :: kb < n && EXISTS(kb) && (dn[kb] != 0 || OMITTED(kb)) -> kb++
+  :: else -> break
+  od
+}
+
+/* a done marker of turn m read (GET): m is over, and so is every turn below its floor */
+inline read_floor(m) {
+  if
+  :: fl[m] > kb -> kb = (fl[m] < n -> fl[m] : n)
+  :: else
+  fi
+}
+
+/* the fast path, right after our create (conditional-core.ts #takeTurn): GET done(n - 1) */
+inline fastpath() {
+  if
+  :: n >= 2 && EXISTS(n - 1) && dn[n - 1] != 0 ->
+    read_floor(n - 1);
+    if :: kb == n - 1 -> kb = n :: else fi
+  :: else
+  fi
+}
+
+/* one poll (queue.ts poll): what the reads of the turns in [kb, n) teach (a turn missing, HEAD
+ * 404: it was collected, so it and every turn below it are over; a done marker: its turn and every
+ * turn below its floor are over), then the turns we still wait for (bit m of blk) */
 inline blockers() {
-  blk = 0; e = 0; m = 1;
+  m = kb;
+  do
+  :: m < n ->
+    if
+    :: !EXISTS(m) -> if :: kb <= m -> kb = m + 1 :: else fi /* collected: it and everything below are over */
+    :: else -> if :: dn[m] != 0 -> read_floor(m) :: else fi
+    fi;
+    m++
+  :: else -> break
+  od;
+  pass_done();
+  blk = 0; e = 0;
+#if RULE == 0 || defined(SHARED_RULE_TOO_WEAK)
+  m = 1;
   do
   :: m < n -> if :: tmode[m] -> e = m :: else fi; m++
   :: else -> break
   od;
-  m = 1;
+#endif
+  m = kb;
   do
   :: m < n ->
     if
@@ -215,14 +303,9 @@ inline blockers() {
      * shared waits for e */
     :: mode[i] && m >= e && dn[m] == 0 -> blk = blk | (1 << m)
     :: !mode[i] && tmode[m] && m == e && dn[m] == 0 -> blk = blk | (1 << m)
-#elif GC
-    /* a turn GC deleted was done */
-    :: mode[i] && EXISTS(m) && dn[m] == 0 -> blk = blk | (1 << m)
-    :: !mode[i] && tmode[m] && EXISTS(m) && dn[m] == 0 -> blk = blk | (1 << m)
 #else
-    /* fixed: exclusive waits for every earlier turn; shared for every earlier exclusive turn */
-    :: mode[i] && dn[m] == 0 -> blk = blk | (1 << m)
-    :: !mode[i] && tmode[m] && dn[m] == 0 -> blk = blk | (1 << m)
+    /* exclusive waits for every earlier turn; shared for every earlier exclusive turn */
+    :: EXISTS(m) && dn[m] == 0 && !OMITTED(m) && (mode[i] || tmode[m]) -> blk = blk | (1 << m)
 #endif
     :: else
     fi;
@@ -232,26 +315,36 @@ inline blockers() {
   m = 0; e = 0
 }
 
-/* a lease listing of freshness f fed to i's observer; then break every turn we wait on whose
- * owner's lease has looked the same for LEASE ticks: create done(m) { broken } (create-only) */
-inline observe_and_break(f) {
+/* HEAD the lease of each blocking turn's owner (lease-watch.ts): a state (the version, or absent)
+ * is timed on our stopwatch from the read that first showed it; then break every blocking turn
+ * whose owner's lease state stayed the same for LEASE ticks: create done(m) { broken } create-only,
+ * with the floor we know */
+inline observe_and_break() {
   j = 0;
   do
   :: j < N ->
     if
     :: j != i ->
-      age = (lcv[j] == INF || lxv[j] <= f -> 0 : (lcv[j] <= f -> 1 : (lfirst[j] -> 0 : 2)));
+      m = kb; age = 0;
+      do
+      :: m < n -> if :: (blk & (1 << m)) && towner[m] == j + 1 -> age = 1 :: else fi; m++
+      :: else -> break
+      od;
       if
-      :: age == 0 -> seen[i * N + j] = 0; sage[i * N + j] = 0
-      :: age != 0 && age != seen[i * N + j] -> seen[i * N + j] = age; sage[i * N + j] = 0
-      :: else
+      :: age == 0 -> seen[i * N + j] = 0; sage[i * N + j] = 0 /* owns no turn we wait for */
+      :: else ->
+        age = (lex[j] -> 1 : 3);
+        if
+        :: age != seen[i * N + j] -> seen[i * N + j] = age; sage[i * N + j] = 0
+        :: else
+        fi
       fi
     :: else
     fi;
     j++
   :: else -> break
   od;
-  m = 1;
+  m = kb;
   do
   :: m < n ->
     j = towner[m] - 1;
@@ -263,9 +356,18 @@ inline observe_and_break(f) {
 #endif
       printf("MSC: t=%d c%d breaks turn %d of c%d: its lease unchanged for %d ticks\n", tnow, i, m, j, sage[i * N + j]);
       if
-      :: dn[m] == 0 -> dn[m] = 2
+      :: dn[m] == 0 ->
+        dn[m] = 2;
+#ifdef BREAK_FLOOR
+        fl[m] = m + 1; /* MUTANT: as if every turn below m were known over */
+#else
+        fl[m] = (kb >= m -> m + 1 : kb);
+#endif
+        printf("MSC: t=%d c%d done(%d) floor %d\n", tnow, i, m, fl[m])
       :: else /* 412: another breaker (or the holder) was first */
       fi;
+      if :: kb == m -> kb++; pass_done() :: else fi;
+      seen[i * N + j] = 0; sage[i * N + j] = 0;
       broke = 1
     :: else
     fi;
@@ -276,7 +378,8 @@ inline observe_and_break(f) {
 }
 
 proctype Contender(byte i) {
-  byte n, f, j, m, e, blk, age;
+  byte n, f, j, m, e, blk, age, fw;
+  byte kb = 1; /* every turn below kb is known over (turn 0 is the name's marker) */
   bit broke, brokenseen;
 #if GC
   byte lw;
@@ -296,15 +399,19 @@ arrive:
       wt[i] == 0 ->
 #if GC
       /* a re-acquisition: a new lease (its observers start afresh), nothing held yet */
-      lxv[i] = INF; acquired[i] = 0;
+      acquired[i] = 0;
       j = 0;
       do
       :: j < N -> seen[j * N + i] = 0; sage[j * N + i] = 0; j++
       :: else -> j = 0; break
       od;
 #endif
-      lcv[i] = D; lfirst[i] = 1;
+#if LEASES
+      lex[i] = 1;
       dlr[i] = WINDOW; rn[i] = R; keeping[i] = 1
+#else
+      dlr[i] = INF
+#endif
     }
   fi;
 
@@ -386,8 +493,10 @@ land:
       assert(!reuse_violated);
       ever[n] = 1; cage[n] = 0; if :: n > fmax -> fmax = n :: else fi;
       hage[i] = INF;
-      towner[n] = i + 1; tmode[n] = mode[i]; dn[n] = 0;
-      printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i])
+      towner[n] = i + 1; tmode[n] = mode[i]; dn[n] = 0; fl[n] = 0;
+      printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i]);
+      fastpath();
+      if :: kb >= n -> printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n); goto win :: else fi
     }
   fi;
 #else
@@ -399,7 +508,7 @@ frontier:
       wt[i] == 0 ->
       n = 0; j = 1;
       do
-      :: j <= N -> if :: towner[j] != 0 -> n = j :: else fi; j++
+      :: j <= T -> if :: towner[j] != 0 -> n = j :: else fi; j++
       :: else -> break
       od;
       j = 0;
@@ -412,35 +521,67 @@ create:
   PAUSE(1, create)
   :: atomic {
       wt[i] == 0 ->
-      assert(n <= N);
+      assert(n <= T);
 #ifndef NO_CREATE_ONLY
       if
       :: towner[n] != 0 -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
       :: else
       fi;
 #endif
+#if CREATE_ERR
+      if
+      :: nerr < CREATE_ERR ->
+        nerr++;
+        printf("MSC: t=%d c%d create turn %d fails unapplied (a retryable error); HEAD %d: 404\n", tnow, i, n, n);
+#ifdef GALLOP_ON_ERR
+        printf("MSC: t=%d c%d gallops from F = %d as after a 412: takes %d to exist\n", tnow, i, n - 1, n);
+        n++; /* MUTANT (the implementation): gallopFrontier(f) starts from f.turn + 1 as existing */
+#endif
+        goto create
+      :: true
+      fi;
+#endif
       towner[n] = i + 1; tmode[n] = mode[i];
-      printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i])
+#ifdef OMITTED_OVER
+      tage[n] = 0;
+#endif
+      printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i]);
+      fastpath();
+      if :: kb >= n -> printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n); goto win :: else fi
     }
   fi;
 
 #endif
 
-  /* 3-4. wait for the turns before ours: poll done markers, break expired owners */
+  /* 3-4. wait for the turns before ours: poll, break expired owners, or give up */
 wait:
   if
   CRASH
   :: atomic { wt[i] == 0 && dlr[i] == 0 -> printf("MSC: t=%d c%d lease lost while waiting: abandons\n", tnow, i); goto giveup }
   :: atomic {
       wt[i] == 0 && dlr[i] > 0 ->
+#ifdef OMITTED_OVER
+      select(f : 0 .. D);
+#endif
       d_step { blockers() };
+      f = 0;
       if
       :: blk == 0 -> goto win
       :: else ->
-        select(f : 0 .. D); d_step { observe_and_break(f) }; f = 0; blk = 0;
+#if LEASES
+        d_step { observe_and_break() };
+#endif
+        blk = 0;
         if
-        :: broke -> broke = 0 /* check again at once */
-        :: else -> wt[i] = POLL
+        :: broke -> broke = 0 /* poll again at once */
+        :: else ->
+          wt[i] = POLL;
+#if GIVEUP
+          if
+          :: skip
+          :: printf("MSC: t=%d c%d gives up waiting (timeout)\n", tnow, i); goto giveup
+          fi
+#endif
         fi;
         goto wait
       fi
@@ -504,43 +645,53 @@ hold:
   :: wt[i] == 0 -> skip
   fi;
 
-  /* release (or abandon): create done(n) (412: we were broken), then delete the lease */
+  /* release (or abandon): create done(n) with our floor (412: we were broken), then delete the lease */
 giveup:
   atomic {
     brokenseen = (dn[n] == 2);
+    if
+    :: acquired[i] && mode[i] -> fw = n + 1 /* entered exclusive: every turn below n was over */
+#ifdef SHARED_FLOOR
+    :: acquired[i] && !mode[i] -> fw = n + 1 /* MUTANT (the implementation): shared turns below may still run */
+#endif
+#ifdef ABANDON_FLOOR
+    :: !acquired[i] && mode[i] -> fw = n + 1 /* MUTANT: an exclusive turn that never entered */
+#endif
+    :: else -> fw = (kb >= n -> n + 1 : kb)
+    fi;
 #ifdef DONE_NOT_CREATE_ONLY
-    dn[n] = (incs[i] -> 1 : 3); /* MUTANT: plain PUT, 200 whatever was there */
+    dn[n] = (acquired[i] -> 1 : 3); fl[n] = fw; /* MUTANT: plain PUT, 200 whatever was there */
     report_violated = brokenseen && acquired[i]; /* a broken holder's release succeeds: it never learns */
     if :: report_violated -> printf("MSC: t=%d c%d releases over the breaker's done(%d): told 200\n", tnow, i, n) :: else fi;
 #else
     if
-    :: dn[n] == 0 -> dn[n] = (acquired[i] -> 1 : 3)
+    :: dn[n] == 0 -> dn[n] = (acquired[i] -> 1 : 3); fl[n] = fw
     :: else -> printf("MSC: t=%d c%d release: done(%d) exists, 412: it was broken\n", tnow, i, n)
     fi;
 #endif
     assert(!report_violated);
-    printf("MSC: t=%d c%d releases / abandons turn %d\n", tnow, i, n);
+    printf("MSC: t=%d c%d releases / abandons turn %d: done(%d) floor %d\n", tnow, i, n, n, fl[n]);
     incs[i] = 0; keeping[i] = 0; rn[i] = 0; dlr[i] = 0; wt[i] = 0;
-    if :: lcv[i] != INF && lcv[i] <= D -> lxv[i] = D :: else fi;
+    lex[i] = 0;
     j = 0;
     do
     :: j < N -> seen[i * N + j] = 0; sage[i * N + j] = 0; j++
     :: else -> break
     od;
 #if GC
-    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; broke = 0; brokenseen = 0
+    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; fw = 0; broke = 0; brokenseen = 0
   }
   goto arrive; /* acquire again, until turn MAXTURNS exists */
 quit:
   atomic {
     keeping[i] = 0; rn[i] = 0; dlr[i] = 0; wt[i] = 0;
-    if :: lcv[i] != INF && lcv[i] <= D -> lxv[i] = D :: else fi;
+    lex[i] = 0;
     finished[i] = 1;
-    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; broke = 0; brokenseen = 0
+    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; fw = 0; broke = 0; brokenseen = 0
   }
 #else
     finished[i] = 1;
-    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; broke = 0; brokenseen = 0
+    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; fw = 0; broke = 0; brokenseen = 0
   }
 #endif
   goto done;
@@ -563,19 +714,14 @@ done:
 #define DOWN(x) if :: (x) != 0 && (x) != INF -> x-- :: else fi
 
 #if GC
-/* GC: delete turn t (and its done marker) if it is the lowest non-checkpoint not yet deleted (any,
- * GC_ANY_ORDER), done, created at least RETAIN ticks ago, and not among the newest KEEP turns */
+#define GCDELETE(t) \
+  printf("MSC: t=%d GC deletes turn %d\n", tnow, t); \
+  towner[t] = 0; tmode[t] = 0; dn[t] = 0; fl[t] = 0
+
 #ifdef GC_ANY_ORDER
-#define GCORDER(t) 1
-#else
-#define GCORDER(t) ((t) == gclo)
-#endif
-#define GCOK(t) (towner[t] != 0 && dn[t] != 0 && cage[t] >= RETAIN && (t) + KEEP <= fmax && !GCSKIP(t) && GCORDER(t))
-#define GCDEL(t) \
-  :: atomic { GCOK(t) -> \
-      printf("MSC: t=%d GC deletes turn %d\n", tnow, t); \
-      towner[t] = 0; tmode[t] = 0; dn[t] = 0; \
-      if :: (t) == gclo -> gclo++; if :: GCSKIP(gclo) -> gclo++ :: else fi :: else fi }
+/* MUTANT: delete any turn that is done, RETAIN old, not among the newest KEEP, not a checkpoint */
+#define GCOK(t) (towner[t] != 0 && dn[t] != 0 && cage[t] >= RETAIN && (t) + KEEP <= fmax && !GCSKIP(t))
+#define GCDEL(t) :: atomic { GCOK(t) -> GCDELETE(t) }
 
 active proctype Gc() {
 end_gc:
@@ -601,6 +747,28 @@ end_gc:
 #endif
   od
 }
+#else
+#ifdef GC_PASS_RUNNING
+#define GCOVER(t) (dn[t] != 0 || GCSKIP(t)) /* MUTANT: a checkpoint is passed even while it runs */
+#else
+#define GCOVER(t) (dn[t] != 0)
+#endif
+/* gc.ts: the ascending walk, resumed where it stopped (deleted turns stay deleted, and what it
+ * passed stays over and old, so a walk from the bottom each time is the same) */
+active proctype Gc() {
+end_gc:
+  do
+  :: atomic {
+      gclo <= T && towner[gclo] != 0 && GCOVER(gclo) && cage[gclo] >= RETAIN && gclo + KEEP <= fmax ->
+      if
+      :: GCSKIP(gclo) -> skip /* a checkpoint: kept */
+      :: else -> GCDELETE(gclo)
+      fi;
+      gclo++
+    }
+  od
+}
+#endif
 #endif
 
 /* the clock: countdowns, keepers (lease-keeper.ts), observers' stopwatches */
@@ -632,20 +800,17 @@ active proctype Clock() {
         :: else -> break
         od;
 #endif
+#ifdef OMITTED_OVER
+        k = 1;
+        do
+        :: k <= T -> if :: towner[k] != 0 && tage[k] <= D -> tage[k]++ :: else fi; k++
+        :: else -> break
+        od;
+#endif
         k = 0;
         do
         :: k < N ->
-          DOWN(wt[k]); DOWN(dlr[k]); DOWN(rn[k]); DOWN(lcv[k]); DOWN(lxv[k]);
-          if
-          :: lxv[k] == 0 ->
-            lcv[k] = INF; lxv[k] = INF; lfirst[k] = 0;
-            m = 0;
-            do
-            :: m < N -> seen[m * N + k] = 0; sage[m * N + k] = 0; m++
-            :: else -> break
-            od
-          :: else
-          fi;
+          DOWN(wt[k]); DOWN(dlr[k]); DOWN(rn[k]);
           if
           :: keeping[k] && dlr[k] == 0 -> keeping[k] = 0; rn[k] = 0; printf("MSC: t=%d c%d lease lost\n", tnow, k)
           :: else
@@ -681,11 +846,11 @@ active proctype Clock() {
             d_step {
               m = 0;
               do
-              :: m < N -> if :: seen[m * N + k] == 1 || seen[m * N + k] == 2 -> seen[m * N + k]++ :: else fi; m++
+              :: m < N -> if :: seen[m * N + k] == 1 -> seen[m * N + k] = 2 :: else fi; m++
               :: else -> break
               od;
               m = 0;
-              lcv[k] = D; lfirst[k] = 0;
+              lex[k] = 1;
               printf("MSC: t=%d c%d renews\n", tnow, k);
               dlr[k] = WINDOW; rn[k] = R
             }
@@ -715,7 +880,6 @@ init {
     k = 0;
     do
     :: k < N ->
-      lcv[k] = INF; lxv[k] = INF;
 #if GC
       hage[k] = INF;
 #endif

@@ -24,19 +24,22 @@ const vitest = (project) => npx('vitest', 'run', '--project', project);
 
 /**
  * The steps, in the order they run. `s3: true` steps get the env of a running S3 server; `env` adds
- * variables for one step.
+ * variables for one step. Consecutive steps with the same `group` run at the same time (the first
+ * with the terminal, the others' output printed when they end): on this project's 2-core machines
+ * that pairs a CPU-bound step with one that mostly waits (the B2 suite sleeps through whole-second
+ * settle delays while spin checks the models), and the three single-threaded checks at the start.
  * New suites go here: { name: 'sim', cmd: vitest('sim') }, { name: 'models', cmd: [...] },
  * { name: 'e2e', cmd: vitest('e2e'), s3: true }.
  */
 const STEPS = [
-  { name: 'lint', cmd: npx('biome', 'check', '.') },
-  { name: 'typecheck', cmd: npx('tsc', '--noEmit', '-p', 'tsconfig.json') },
-  { name: 'build', cmd: npx('tsup') },
+  { name: 'lint', cmd: npx('biome', 'check', '.'), group: 'static' },
+  { name: 'typecheck', cmd: npx('tsc', '--noEmit', '-p', 'tsconfig.json'), group: 'static' },
+  { name: 'build', cmd: npx('tsup'), group: 'static' },
   { name: 'unit', cmd: vitest('unit') },
   { name: 'sim', cmd: vitest('sim') },
-  // spin over models/lock.pml: the real configurations pass, every mutant fails (installs spin if missing)
-  { name: 'models', cmd: ['node', join(ROOT, 'models', 'run.mjs')] },
-  { name: 'b2', cmd: vitest('b2') },
+  // spin over models/*.pml: the real configurations pass, every mutant fails (installs spin if missing)
+  { name: 'models', cmd: ['node', join(ROOT, 'models', 'run.mjs')], group: 'models+b2' },
+  { name: 'b2', cmd: vitest('b2'), group: 'models+b2' },
   { name: 'conformance', cmd: vitest('conformance') },
   { name: 'integration', cmd: vitest('integration'), s3: true },
   // faults, crashes, load, bad input, secrets (test/reliability); `npm run soak` runs them at length.
@@ -82,28 +85,34 @@ function parseCli() {
   return STEPS.filter((s) => wanted.includes(s.name));
 }
 
-let current; // { child, done } for the command running right now, so a signal can stop it
+const running = new Set(); // { child, done } of the commands running right now, so a signal can stop them
 
-/** Runs a command with the terminal attached; resolves to its exit code (signals map to 128+n). */
+/**
+ * Runs a command; resolves to its exit code (signals map to 128+n) and, with `capture`, its stdout
+ * (`'all'`: stdout and stderr together, for a step running beside another).
+ */
 function run(cmd, { env = process.env, capture = false } = {}) {
   const child = spawn(cmd[0], cmd.slice(1), {
     cwd: ROOT,
     env,
-    stdio: ['inherit', capture ? 'pipe' : 'inherit', 'inherit'],
+    stdio: ['inherit', capture ? 'pipe' : 'inherit', capture === 'all' ? 'pipe' : 'inherit'],
   });
-  const done = new Promise((resolve, reject) => {
+  const entry = { child, done: undefined };
+  entry.done = new Promise((resolve, reject) => {
     let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk) => {
+    const collect = (chunk) => {
       out += chunk;
-    });
+    };
+    child.stdout?.setEncoding('utf8').on('data', collect);
+    child.stderr?.setEncoding('utf8').on('data', collect);
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (current?.child === child) current = undefined;
+      running.delete(entry);
       resolve({ code: code ?? SIGNAL_EXIT[signal] ?? 1, out });
     });
   });
-  current = { child, done };
-  return done;
+  running.add(entry);
+  return entry.done;
 }
 
 /** A port nobody listens on right now (the kernel picks it; Ceph binds it a moment later). */
@@ -167,11 +176,12 @@ async function main() {
       say(`${signal}: stopping`);
       // Ctrl-C reaches the child through the terminal, a plain `kill` of this process does not.
       // Let it finish first: an interrupted `ceph-rgw.sh start` stops its own daemons.
-      if (current) {
-        const { child, done } = current;
-        child.kill('SIGTERM');
-        await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 20_000))]).catch(() => {});
-      }
+      const all = [...running];
+      for (const { child } of all) child.kill('SIGTERM');
+      await Promise.race([
+        Promise.allSettled(all.map((r) => r.done)),
+        new Promise((resolve) => setTimeout(resolve, 20_000)),
+      ]).catch(() => {});
       await cleanup().catch((err) => say(`cleanup failed: ${err.message}`));
       process.exit(SIGNAL_EXIT[signal]);
     });
@@ -190,17 +200,35 @@ async function main() {
   try {
     let s3env = process.env.AWS_ENDPOINT_URL_S3 ? process.env : undefined;
     if (s3env) say(`S3: using AWS_ENDPOINT_URL_S3=${s3env.AWS_ENDPOINT_URL_S3}`);
-    for (const { name, cmd, s3, env: stepEnv = {} } of steps) {
-      if (s3 && s3env === undefined) {
+    // consecutive steps of one group run together
+    const groups = [];
+    for (const st of steps) {
+      const last = groups.at(-1);
+      if (st.group !== undefined && last?.[0].group === st.group) last.push(st);
+      else groups.push([st]);
+    }
+    for (const group of groups) {
+      if (group.some((st) => st.s3) && s3env === undefined) {
         if (!(await step('ceph', async () => ({ ok: await ceph.start() })))) break;
         s3env = ceph.env;
         say(`S3: Ceph RGW at ${s3env.AWS_ENDPOINT_URL_S3}`);
       }
-      const passed = await step(name, async () => {
-        const { code } = await run(cmd, { env: { ...(s3 ? s3env : process.env), ...stepEnv } });
-        return { ok: code === 0, note: code === 0 ? '' : `  (exit ${code})` };
-      });
-      if (!passed) break;
+      const outcomes = await Promise.all(
+        group.map(({ name, cmd, s3, env: stepEnv = {} }, i) =>
+          step(name, async () => {
+            // the first step of a group has the terminal; the others print when they end
+            const capture = i === 0 ? false : 'all';
+            const { code, out } = await run(cmd, {
+              env: { ...(s3 ? s3env : process.env), ...stepEnv },
+              capture,
+            });
+            if (capture)
+              process.stdout.write(`[test] --- output of ${name} (ran beside ${group[0].name}) ---\n${out}`);
+            return { ok: code === 0, note: code === 0 ? '' : `  (exit ${code})` };
+          }),
+        ),
+      );
+      if (outcomes.some((ok) => !ok)) break;
     }
   } catch (err) {
     failed = true;

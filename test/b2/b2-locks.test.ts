@@ -78,4 +78,15 @@ describe('locks on B2', () => {
     expect(await writer.acquire({ timeoutMs: 10_000 })).toBe(true);
     await writer.release();
   }, 60_000);
+
+  it("strategy 'auto' runs the ticket election (no create-only writes on B2's native API), and 'conditional' is refused before any request", async () => {
+    const lock = fx.b2.lock('auto', { ...B2_LOCK_OPTIONS, strategy: 'auto' });
+    expect(await lock.acquire()).toBe(true);
+    expect(lock.strategy).toBe('ticket');
+    await lock.release();
+    expect(fx.server.versions().filter((v) => v.fileName.startsWith('.s3func-probe/'))).toEqual([]);
+    expect(() => fx.b2.lock('auto', { strategy: 'conditional' })).toThrow(/needs create-only writes/);
+    expect(left('auto.lock.')).toEqual([]);
+    expect(left('auto.turn.')).toEqual([]);
+  }, 60_000);
 });

@@ -264,7 +264,12 @@ export class SimStore {
   }
 
   /** Applies a PUT now. */
-  applyPut(key: string, body: string, lastModifiedMs: number, metadata: Record<string, string> = {}): Version {
+  applyPut(
+    key: string,
+    body: string,
+    lastModifiedMs: number,
+    metadata: Record<string, string> = {},
+  ): Version {
     const version: Version = {
       versionId: this.newVersionId(),
       body,

@@ -3,10 +3,15 @@
  * fails requests on demand, or makes create-only puts racy. (Safety under faults and stale listings
  * is the simulation's job: test/sim/conditional.test.ts; processes on Ceph: test/integration.)
  */
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   createLock,
+  FileSession,
   MemorySession,
   NetworkError,
   qualifyStore,
@@ -242,6 +247,37 @@ describe('conditional strategy: choosing and refusing', () => {
     await turns.acquire();
     expect(turns.fencingToken).toBe(3 + 1024 + 1);
     await turns.release();
+  });
+});
+
+describe('conditional strategy on the file store', () => {
+  it('auto qualifies the directory once (link(2) creates are atomic) and sessions on one root contend safely', async () => {
+    const root = await mkdtemp(join(tmpdir(), 's3func-cond-'));
+    try {
+      const sessions = [new FileSession({ root }), new FileSession({ root }), new FileSession({ root })];
+      let inside = 0;
+      let overlaps = 0;
+      const tokens: number[] = [];
+      await Promise.all(
+        sessions.map(async (session) => {
+          for (let i = 0; i < 5; i++) {
+            const lock = session.lock('files', { ...FAST, strategy: 'auto' });
+            await lock.acquire();
+            expect(lock.strategy).toBe('conditional');
+            if (++inside > 1) overlaps++;
+            tokens.push(lock.fencingToken as number);
+            await new Promise((r) => setTimeout(r, 3));
+            inside--;
+            await lock.release();
+          }
+        }),
+      );
+      expect(overlaps).toBe(0);
+      expect(tokens).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+      expect((await qualifyStore(sessions[0] as FileSession)).qualified).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 
