@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { LockOptions } from '../lock/defaults.js';
+import type { LockOptions, StrategyOption } from '../lock/defaults.js';
 import type { TicketInfo } from '../lock/events.js';
 import { formatDuration, parseDuration } from './durations.js';
 
@@ -14,6 +14,7 @@ export const LOCK_ARG_OPTIONS = {
   timeout: { type: 'string' },
   settle: { type: 'string' },
   poll: { type: 'string' },
+  strategy: { type: 'string' },
 } as const;
 
 export interface LockCliOptions {
@@ -22,6 +23,8 @@ export interface LockCliOptions {
   timeoutMs?: number | undefined;
   settleDelayMs?: number | undefined;
   pollIntervalMs?: number | undefined;
+  /** Checked by the library (a ConfigError, exit status 2). */
+  strategy?: string | undefined;
 }
 
 /** Reads the lock options from parsed arguments (durations like `30s`). */
@@ -31,6 +34,7 @@ export function lockCliOptions(values: {
   timeout?: string | undefined;
   settle?: string | undefined;
   poll?: string | undefined;
+  strategy?: string | undefined;
 }): LockCliOptions {
   return {
     shared: values.shared,
@@ -38,6 +42,7 @@ export function lockCliOptions(values: {
     timeoutMs: values.timeout === undefined ? undefined : parseDuration(values.timeout, '--timeout'),
     settleDelayMs: values.settle === undefined ? undefined : parseDuration(values.settle, '--settle'),
     pollIntervalMs: values.poll === undefined ? undefined : parseDuration(values.poll, '--poll'),
+    strategy: values.strategy,
   };
 }
 
@@ -49,6 +54,7 @@ export function lockOptionsFrom(options: LockCliOptions): LockOptions {
     timeoutMs: options.timeoutMs,
     settleDelayMs: options.settleDelayMs,
     pollIntervalMs: options.pollIntervalMs,
+    strategy: options.strategy as StrategyOption | undefined,
   };
 }
 

@@ -44,6 +44,8 @@ options:
   --timeout D     give up after D (default: wait for ever); exit status 75
   --settle D      settle delay before a win is confirmed (default 2s; s3func probe recommends one)
   --poll D        listing interval while waiting (default 1s)
+  --strategy S    ticket (default; any store, Python-compatible), conditional (create-only
+                  writes, no settle delay) or auto (conditional where the store qualifies)
 ${STORE_HELP}
 
 durations: 500ms, 30s, 5m, 2h, 1d; a bare number means seconds.
@@ -51,6 +53,7 @@ exit status: the command's; 2 bad arguments, 74 store error, 75 not acquired, 76
   status: `usage: s3func lock status <name> [--json] [--store URL]
 
 Lists the tickets of a lock, oldest first: id, mode, whether it holds or waits, age, lease, holder.
+For a lock of the conditional strategy: its running turns, in turn order.
 
 options:
   --json          print JSON instead of a table
@@ -66,7 +69,8 @@ ${STORE_HELP}`,
   probe: `usage: s3func probe [--json] [--store URL]
 
 Measures the store: list-after-write lag, timestamp granularity, versioning, If-None-Match
-atomicity under a concurrent race, If-Match support; recommends a settle delay.
+atomicity under a concurrent race, If-Match support; recommends a settle delay and says whether
+the store qualifies for the conditional lock strategy.
 
 options:
   --json          print JSON instead of a report

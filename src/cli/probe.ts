@@ -25,6 +25,7 @@ export function formatReport(r: ProbeReport): string[] {
     `If-None-Match: *         ${inm.supported ? `${inm.exactlyOne}/${inm.rounds} races had exactly one winner${inm.multipleWinners ? `, ${inm.multipleWinners} had several` : ''}: ${inm.atomic ? 'atomic' : 'NOT atomic'}` : 'not supported'}`,
     `If-Match                 ${r.ifMatch.honoured ? 'honoured' : `not honoured (matching ${r.ifMatch.matchingAccepted ? 'accepted' : 'refused'}, wrong ${r.ifMatch.wrongRefused ? 'refused' : 'accepted'})`}`,
     `recommended settle delay ${r.recommendedSettleDelayMs} ms`,
+    `conditional strategy     ${r.conditionalStrategy.qualified ? 'qualifies' : `does not qualify: ${r.conditionalStrategy.reason}`}`,
     `probe took               ${r.durationMs} ms`,
   ];
 }

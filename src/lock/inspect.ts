@@ -4,6 +4,8 @@
  * @module
  */
 import type { ObjectStore } from '../store/types.js';
+import { inspectTurns } from './conditional/inspect-turns.js';
+import { readMarker } from './conditional/marker.js';
 import { evaluateElection } from './election.js';
 import type { TicketInfo } from './events.js';
 import type { ListedLease } from './lease-observer.js';
@@ -26,16 +28,34 @@ export interface LeaseInfo {
   value?: unknown;
 }
 
-/** One ticket in a lock's status. */
+/** One ticket (or, for the conditional strategy, one running turn) in a lock's status. */
 export interface TicketStatus extends TicketInfo {
   /** This ticket wins the election on this listing (it holds the lock, or is about to). */
   holding: boolean;
   /** Undefined for tickets without a lease (Python s3func contenders, or a lease not yet listed). */
   lease: LeaseInfo | undefined;
+  /** Conditional strategy: the turn number (the fencing token, less the name's token base). */
+  turn?: number | undefined;
 }
 
-/** Inspects a lock: tickets oldest first, with lease state and who holds it. */
+/**
+ * Inspects a lock: tickets oldest first, with lease state and who holds it; for a name of the
+ * conditional strategy (its marker exists), the running turns in turn order.
+ */
 export async function inspectLock(
+  store: ObjectStore,
+  keys: LockKeys,
+  options: {
+    readOwners?: boolean | undefined;
+    signal?: AbortSignal | undefined;
+    wallNowMs?: number | undefined;
+  } = {},
+): Promise<TicketStatus[]> {
+  if (await readMarker(store, keys, options.signal)) return inspectTurns(store, keys, options);
+  return inspectTickets(store, keys, options);
+}
+
+async function inspectTickets(
   store: ObjectStore,
   keys: LockKeys,
   options: {

@@ -30,6 +30,8 @@ export interface ProbeReport {
   ifMatch: { matchingAccepted: boolean; wrongRefused: boolean; honoured: boolean };
   /** A settle delay that covers the measured granularity and lag, with a margin. */
   recommendedSettleDelayMs: number;
+  /** Whether the conditional lock strategy may run here: atomic create-only writes, no versions. */
+  conditionalStrategy: { qualified: boolean; reason: string };
   /** Wall time the probe took. */
   durationMs: number;
 }
@@ -75,11 +77,28 @@ export async function probeStore(store: ObjectStore, options: ProbeOptions = {})
       ifNoneMatch,
       ifMatch,
       recommendedSettleDelayMs: recommendSettleDelay(granularity, lag.max),
+      conditionalStrategy: verdictOf(versioning, ifNoneMatch),
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
     await cleanUp(store, prefix);
   }
+}
+
+/** The conditional strategy's verdict from the probe's own measurements (as `qualifyStore` decides). */
+export function verdictOf(
+  versioning: boolean,
+  race: { supported: boolean; rounds: number; multipleWinners: number; atomic: boolean },
+): { qualified: boolean; reason: string } {
+  if (!race.supported) return { qualified: false, reason: 'it refuses create-only writes' };
+  if (versioning) return { qualified: false, reason: 'the bucket keeps versions' };
+  if (!race.atomic) {
+    return {
+      qualified: false,
+      reason: `create-only writes are not atomic: ${race.multipleWinners} of ${race.rounds} races had more than one winner`,
+    };
+  }
+  return { qualified: true, reason: `${race.rounds} races had one winner each` };
 }
 
 /** Settle delay = granularity + measured worst lag, doubled for unseen tails, at least 50 ms. */

@@ -38,6 +38,7 @@ describe('s3func CLI', () => {
       ['lock', 'exec', 'job', '--lease', 'soon', '--store', store, '--', 'true'],
       ['lock', 'status', '--store', store],
       ['lock', 'exec', 'job', '--bogus', '--store', store, '--', 'true'],
+      ['lock', 'exec', 'job', '--strategy', 'fastest', '--store', store, '--', 'true'],
       ['lock', 'status', 'job', '--store', 'ftp://x'],
       ['lock', 'status', 'job'],
     ]) {
@@ -63,6 +64,46 @@ describe('s3func CLI', () => {
     expect(r.code).toBe(7);
     expect(r.stdout).toMatch(/^token=\d+$/m);
     expect(await session.lockStatus('job')).toEqual([]);
+  });
+
+  it('lock exec --strategy conditional takes turns, and lock status shows the running turn', async () => {
+    const held = cli([
+      'lock',
+      'exec',
+      'turns',
+      '--strategy',
+      'conditional',
+      '--store',
+      store,
+      ...FAST,
+      '--',
+      'sleep',
+      '1',
+    ]);
+    let status: Awaited<ReturnType<typeof session.lockStatus>> = [];
+    for (let i = 0; i < 100 && status.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      status = await session.lockStatus('turns');
+    }
+    expect(status).toMatchObject([{ mode: 'exclusive', holding: true, turn: 1 }]);
+    const r = await cli([
+      'lock',
+      'exec',
+      'turns',
+      '--strategy',
+      'conditional',
+      '--store',
+      store,
+      ...FAST,
+      '--',
+      'sh',
+      '-c',
+      'echo "token=$S3FUNC_FENCING_TOKEN"',
+    ]);
+    expect((await held).code).toBe(0);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('token=2');
+    expect(await session.lockStatus('turns')).toEqual([]);
   });
 
   it('concurrent lock exec never overlaps', async () => {
@@ -200,9 +241,11 @@ describe('s3func CLI', () => {
     const text = await cli(['probe', '--store', store]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/If-None-Match: \*\s+10\/10 races had exactly one winner: atomic/);
+    expect(text.stdout).toMatch(/conditional strategy\s+qualifies/);
     const report = JSON.parse((await cli(['probe', '--json', '--store', store])).stdout);
     expect(report.timestampGranularityMs).toBe(1);
     expect(report.ifNoneMatch.atomic).toBe(true);
+    expect(report.conditionalStrategy).toMatchObject({ qualified: true });
   });
 });
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { cleanUp, detectVersioning, raceIfNoneMatch } from '../../probe/probe.js';
+import { cleanUp, detectVersioning, raceIfNoneMatch, verdictOf } from '../../probe/probe.js';
 import type { ObjectStore } from '../../store/types.js';
 import { newLockId } from '../names.js';
 
@@ -57,24 +57,11 @@ async function measure(store: ObjectStore, options: QualifyOptions): Promise<Qua
   const prefix = `.s3func-probe/${newLockId()}/`;
   const { signal } = options;
   try {
-    if (await detectVersioning(store, prefix, signal)) {
+    // a versioned bucket is refused without a race (Ceph RGW would let several writers win there)
+    if (await detectVersioning(store, prefix, signal))
       return { qualified: false, reason: 'the bucket keeps versions' };
-    }
-    const rounds = options.rounds ?? 4;
-    const race = await raceIfNoneMatch(store, prefix, options.racers ?? 8, rounds, signal);
-    if (!race.supported) return { qualified: false, reason: 'it refuses create-only writes' };
-    if (!race.atomic) {
-      return {
-        qualified: false,
-        reason:
-          `create-only writes are not atomic: ${race.multipleWinners} of ${rounds} races had more than one winner` +
-          (race.exactlyOne + race.multipleWinners < rounds ? ', others had none' : ''),
-      };
-    }
-    return {
-      qualified: true,
-      reason: `${rounds} races of ${options.racers ?? 8} writers had one winner each`,
-    };
+    const race = await raceIfNoneMatch(store, prefix, options.racers ?? 8, options.rounds ?? 4, signal);
+    return verdictOf(false, race);
   } finally {
     await cleanUp(store, prefix);
   }
