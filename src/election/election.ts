@@ -144,6 +144,9 @@ export class Election extends EventEmitter<ElectionEvents> {
 }
 
 const ELECTION_OPTIONS = [
+  'strategy',
+  'trustConditionalWrites',
+  'turns',
   'leaseMs',
   'leaseMarginMs',
   'settleDelayMs',

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { readMarker } from '../lock/conditional/marker.js';
 import { listFenceTokens } from '../lock/fencing.js';
 import { inspectLock } from '../lock/inspect.js';
 import { fenceKey, type LockKeys } from '../lock/names.js';
@@ -35,7 +36,10 @@ export async function readLeader(
     lockId: holder.lockId,
     value: holder.lease?.value,
     owner: holder.lease?.owner,
-    fencingToken: await tokenOf(store, keys, holder.lockId, signal),
+    fencingToken:
+      holder.turn === undefined
+        ? await tokenOf(store, keys, holder.lockId, signal)
+        : ((await readMarker(store, keys, signal))?.tokenBase ?? 0) + holder.turn,
     since: holder.timestamp,
   };
 }

@@ -102,6 +102,9 @@ const bucketNames = fc.oneof(
 );
 
 const LOCK_OPTIONS = [
+  'strategy',
+  'trustConditionalWrites',
+  'turns',
   'mode',
   'leaseMs',
   'leaseMarginMs',

@@ -250,6 +250,23 @@ describe('conditional strategy: choosing and refusing', () => {
   });
 });
 
+describe('conditional strategy in an election', () => {
+  it('the leader holds a turn; observers read it, its value and its token', async () => {
+    const store = new MemorySession();
+    const a = store.election('leader', { ...FAST, value: { url: 'http://a' } });
+    const b = store.election('leader', { ...FAST, value: { url: 'http://b' } });
+    await a.campaign();
+    const campaigning = b.campaign();
+    const seen = await store.election('leader', FAST).leader();
+    expect(seen).toMatchObject({ value: { url: 'http://a' }, fencingToken: 1 });
+    await a.resign();
+    await campaigning;
+    expect(await b.leader()).toMatchObject({ value: { url: 'http://b' }, fencingToken: 2 });
+    await b.resign();
+    expect(await b.leader()).toBeUndefined();
+  });
+});
+
 describe('conditional strategy on the file store', () => {
   it('auto qualifies the directory once (link(2) creates are atomic) and sessions on one root contend safely', async () => {
     const root = await mkdtemp(join(tmpdir(), 's3func-cond-'));
