@@ -562,6 +562,7 @@ wait:
       wt[i] == 0 && dlr[i] > 0 ->
 #ifdef OMITTED_OVER
       select(f : 0 .. D);
+      if :: f > 0 -> printf("MSC: t=%d c%d polls: its turn listing shows the store as of %d ticks ago\n", tnow, i, f) :: else fi;
 #endif
       d_step { blockers() };
       f = 0;

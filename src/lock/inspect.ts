@@ -4,7 +4,7 @@
  * @module
  */
 import type { ObjectStore } from '../store/types.js';
-import { inspectTurns } from './conditional/inspect-turns.js';
+import { breakOldTurns, inspectTurns } from './conditional/inspect-turns.js';
 import { readMarker } from './conditional/marker.js';
 import { evaluateElection } from './election.js';
 import type { TicketInfo } from './events.js';
@@ -110,11 +110,25 @@ async function leaseInfo(
 
 /**
  * Deletes the tickets (and leases) of `keys` whose listing timestamp is more than `olderThanMs`
- * before our wall clock, except `exceptLockId`, and leases as old that have no ticket (left by a
+ * before our wall clock (for a conditional-strategy name: see `breakOldTurns`), except `exceptLockId`, and leases as old that have no ticket (left by a
  * contender that died between writing its lease and its ticket, or between deleting them). Returns
  * the broken lock ids.
  */
 export async function breakOldTickets(
+  store: ObjectStore,
+  keys: LockKeys,
+  options: {
+    olderThanMs: number;
+    exceptLockId?: string | undefined;
+    signal?: AbortSignal | undefined;
+    wallNowMs: number;
+  },
+): Promise<string[]> {
+  if (await readMarker(store, keys, options.signal)) return breakOldTurns(store, keys, options);
+  return breakTickets(store, keys, options);
+}
+
+async function breakTickets(
   store: ObjectStore,
   keys: LockKeys,
   options: {

@@ -6,9 +6,9 @@
  */
 import type { ObjectStore } from '../../store/types.js';
 import type { LeaseInfo, TicketStatus } from '../inspect.js';
-import { listLeases } from '../lock-store.js';
+import { deleteRefs, listLeases } from '../lock-store.js';
 import type { LockKeys } from '../names.js';
-import { headTurn, listQueue } from './turn-store.js';
+import { createDone, headTurn, listQueue } from './turn-store.js';
 
 /** The running turns of `keys` (see the module). Listings are hints: a status, never a decision. */
 export async function inspectTurns(
@@ -69,4 +69,56 @@ export async function inspectTurns(
     });
   }
   return out;
+}
+
+/**
+ * `breakLocks` for a conditional-strategy name: ends the running turns whose lease object is
+ * missing or unchanged for longer than `olderThanMs` (never sooner than twice the turn's own lease:
+ * a live contender rewrites it every third of one), with a done marker saying so, and deletes lease
+ * objects as old that belong to no running turn (a release whose lease delete failed, a contender
+ * that died between its lease and its turn). Ages are judged on the store's timestamps against our
+ * wall clock. Returns the lock ids whose turns or leases were removed.
+ */
+export async function breakOldTurns(
+  store: ObjectStore,
+  keys: LockKeys,
+  options: {
+    olderThanMs: number;
+    exceptLockId?: string | undefined;
+    signal?: AbortSignal | undefined;
+    wallNowMs: number;
+  },
+): Promise<string[]> {
+  const { signal } = options;
+  const [queue, leases] = await Promise.all([
+    listQueue(store, keys, 1, Number.MAX_SAFE_INTEGER, signal),
+    listLeases(store, keys, signal),
+  ]);
+  const old = (d: Date, leaseMs: number) =>
+    options.wallNowMs - d.getTime() > Math.max(options.olderThanMs, 2 * leaseMs);
+  const running = new Set<string>();
+  const broken: string[] = [];
+  for (const [turn, listed] of queue.turns) {
+    if (queue.done.has(turn)) continue;
+    const facts = await headTurn(store, keys, turn, signal);
+    if (!facts?.lockId || facts.lockId === options.exceptLockId) continue;
+    const lease = leases.get(facts.lockId);
+    const leaseMs = facts.leaseMs ?? 0;
+    const dead = lease ? old(lease.lastModified, leaseMs) : old(listed.lastModified, leaseMs);
+    if (!dead) {
+      running.add(facts.lockId);
+      continue;
+    }
+    await createDone(store, keys, turn, { floor: 0, entered: false, broken: true, by: 'breakLocks' }, signal);
+    if (lease) await deleteRefs(store, [{ key: lease.key, versionId: undefined }], signal);
+    broken.push(facts.lockId);
+  }
+  for (const lease of leases.values()) {
+    if (running.has(lease.lockId) || broken.includes(lease.lockId) || lease.lockId === options.exceptLockId)
+      continue;
+    if (!old(lease.lastModified, lease.leaseMs)) continue;
+    await deleteRefs(store, [{ key: lease.key, versionId: undefined }], signal);
+    broken.push(lease.lockId);
+  }
+  return broken;
 }

@@ -149,6 +149,27 @@ describe('conditional strategy: acquisition', () => {
     await heir.release();
   });
 
+  it('breakLocks ends dead turns and deletes stale leases of a conditional name, sparing live ones', async () => {
+    const memory = new MemorySession();
+    const victimStore = new WrappedStore(memory);
+    const victim = createLock(victimStore, 'old', { ...FAST, leaseMs: 500 });
+    await victim.acquire();
+    victimStore.fail = (method, key) => new NetworkError('cut off', { method, key, sent: false });
+    await memory.putObject('old.lease.0123456789abc.1000', '{}'); // a contender that died before its turn
+    let wallOffset = 0;
+    const runtime = { ...realRuntime, wallNow: () => Date.now() + wallOffset };
+    const live = memory.lock('old', { ...FAST, runtime, leaseMs: 500 });
+    expect(await live.acquire({ blocking: false })).toBe(false);
+    expect(await live.breakOtherLocks({ olderThanMs: 1000 })).toEqual([]); // nothing is old yet
+    wallOffset = 60_000;
+    const broken = await live.breakOtherLocks({ olderThanMs: 1000 });
+    expect(broken.sort()).toEqual([victim.lockId as string, '0123456789abc'].sort());
+    expect(await keys(memory, 'old.lease.')).toEqual([]);
+    expect(JSON.parse(await (await memory.getObject(doneKey(lockKeys('old'), 1))).text())).toMatchObject({ broken: true });
+    expect(await live.acquire({ blocking: false })).toBe(true);
+    await live.release();
+  });
+
   it('verify() and the keeper notice a done marker written under the holder', async () => {
     const store = new MemorySession();
     const lock = store.lock('v', { ...FAST, leaseMs: 600 });
