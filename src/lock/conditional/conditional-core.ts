@@ -473,7 +473,7 @@ export class ConditionalCore extends LockEngine {
         const settings = this.#settings;
         if (settings && turn !== undefined && turn % settings.checkpointEvery === 0) {
           const frontier = cachedFrontier(this.store, this.keys)?.turn ?? turn;
-          await collectTurns(this.store, this.keys, settings, frontier, this.options.runtime.wallNow()).catch(
+          await collectTurns(this.store, this.keys, settings, frontier, turn).catch(
             () => {},
           );
         }

@@ -9,8 +9,9 @@
  * omit only turns younger than its staleness, far younger than the retention: it cannot hide an
  * old running turn below one it shows.
  *
- * Leases unchanged for longer than the retention belong to contenders that died between writing a
- * lease and a turn; they are deleted too.
+ * Leases unchanged for longer than the retention (and than two of their own leases) belong to
+ * contenders that died between writing a lease and a turn, or whose release could not delete
+ * them; they are deleted too.
  *
  * @module
  */
@@ -22,17 +23,22 @@ import type { TurnSettings } from './marker.js';
 /** Listed entries examined per collection. */
 const PAGE = 1000;
 
-/** Deletes what may go (see the module). Resolves with the number of turns deleted. */
+/**
+ * Deletes what may go (see the module). Ages are measured on the store's clock: `releasedTurn`'s
+ * done marker, just written, is the reference, so no client clock enters (only the skew between
+ * the store's front ends, far below the slack `R / 2`). Resolves with the number of turns deleted.
+ */
 export async function collectTurns(
   store: ObjectStore,
   keys: LockKeys,
   settings: TurnSettings,
   frontier: number,
-  wallNowMs: number,
+  releasedTurn: number,
   signal?: AbortSignal,
 ): Promise<number> {
   const k = settings.checkpointEvery;
-  const oldEnough = (d: Date) => wallNowMs - d.getTime() > settings.retentionMs;
+  const nowMs = (await store.headObject(doneKey(keys, releasedTurn), { signal })).lastModified.getTime();
+  const oldEnough = (d: Date) => nowMs - d.getTime() > settings.retentionMs;
   const turns: { n: number; lastModified: Date }[] = [];
   for await (const o of store.listObjects({ prefix: keys.turnPrefix, signal })) {
     const n = parseTurnNumber(keys.turnPrefix, o.key);
