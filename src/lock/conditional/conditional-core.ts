@@ -473,9 +473,7 @@ export class ConditionalCore extends LockEngine {
         const settings = this.#settings;
         if (settings && turn !== undefined && turn % settings.checkpointEvery === 0) {
           const frontier = cachedFrontier(this.store, this.keys)?.turn ?? turn;
-          await collectTurns(this.store, this.keys, settings, frontier, turn).catch(
-            () => {},
-          );
+          await collectTurns(this.store, this.keys, settings, frontier, turn).catch(() => {});
         }
       } finally {
         this.#state = 'idle';

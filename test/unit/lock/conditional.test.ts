@@ -165,7 +165,9 @@ describe('conditional strategy: acquisition', () => {
     const broken = await live.breakOtherLocks({ olderThanMs: 1000 });
     expect(broken.sort()).toEqual([victim.lockId as string, '0123456789abc'].sort());
     expect(await keys(memory, 'old.lease.')).toEqual([]);
-    expect(JSON.parse(await (await memory.getObject(doneKey(lockKeys('old'), 1))).text())).toMatchObject({ broken: true });
+    expect(JSON.parse(await (await memory.getObject(doneKey(lockKeys('old'), 1))).text())).toMatchObject({
+      broken: true,
+    });
     expect(await live.acquire({ blocking: false })).toBe(true);
     await live.release();
   });
