@@ -117,37 +117,97 @@ const describeCounts = (c) =>
 /** Round trips of the seed's protocol (Python s3func 0.9): two ticket PUTs and about three listings. */
 const SEED = { requests: { PUT: 2, 'LIST:tickets': 3 }, roundTrips: 5 };
 
+/** A measured count: `2`, or `24 (23–26)` when the runs differ; `–` when not measured (older reports). */
+function fmtCount(summary) {
+  if (!summary || summary.n === 0) return '–';
+  const c = (x) => String(Math.round(x * 10) / 10);
+  return summary.lo === summary.hi
+    ? c(summary.median)
+    : `${c(summary.median)} (${c(summary.lo)}–${c(summary.hi)})`;
+}
+
+/** A round-trip chain, runs of equal steps merged: `LIST tickets ∥ PUT lease → 12 × HEAD turn → PUT turn`. */
+function describeChain(chain) {
+  const out = [];
+  for (let i = 0; i < chain.length; ) {
+    let j = i;
+    while (j < chain.length && chain[j] === chain[i]) j++;
+    const step = chain[i].includes(' ∥ ') && j - i > 1 ? `(${chain[i]})` : chain[i];
+    out.push(j - i > 1 ? `${j - i} × ${step}` : step);
+    i = j;
+  }
+  return out.join(' → ');
+}
+
+/** The hand-off's worst case against the target, a poll interval (+20 % jitter) plus `slackMs`. */
+function handoffVerdict(c, slackMs) {
+  const max = Math.max(...c.handoffMs.samples.filter(Number.isFinite));
+  const bound = c.pollIntervalMs * 1.2 + slackMs;
+  return { max, bound, ok: max <= bound };
+}
+
 function locksSection(k) {
   const parts = [];
+  const cond = k.conditional;
   parts.push(
     `Settle delay ${k.settleDelayMs} ms on Ceph (\`s3func probe\` recommended ${k.probe.recommendedSettleDelayMs} ms: ` +
       `${k.probe.timestampGranularityMs} ms timestamp granularity, list-after-write lag ≤ ${k.probe.listAfterWriteLagMs.max} ms); ` +
       `the default, ${k.defaultSettleDelayMs} ms, is twice AWS's whole-second timestamp granularity. The settle delay and, ` +
       `under contention, the poll interval (default ${k.pollIntervalMs} ms, ±20 %) dominate latency. ` +
-      `Requests counted on undici's diagnostics channel.`,
+      `Requests counted on undici's diagnostics channel; round trips measured there too: a request's depth is ` +
+      `1 + the deepest request answered before it was sent.`,
   );
+  const rtt = (x, floor, settle) => (x.acquireMs.median - settle) / (x.acquireRoundTrips?.median ?? floor);
   const u = Object.values(k.uncontended);
   const rows = u.map((x) => [
-    `s3func ${x.mode}, settle ${x.settleDelayMs} ms`,
+    `${cond ? 'ticket' : 's3func'} ${x.mode}, settle ${x.settleDelayMs} ms`,
     fmtSummary(x.acquireMs),
     fmtSummary(x.releaseMs),
     describeCounts(x.acquireRequests),
     describeCounts(x.releaseRequests),
     `${k.floorRoundTrips[x.mode]} + settle`,
-    fmt((x.acquireMs.median - x.settleDelayMs) / k.floorRoundTrips[x.mode]),
+    fmtCount(x.acquireRoundTrips),
+    fmt(rtt(x, k.floorRoundTrips[x.mode], x.settleDelayMs)),
   ]);
   const ours = k.uncontended[`exclusive@${k.settleDelayMs}`];
   if (ours) {
-    const rtt = (ours.acquireMs.median - ours.settleDelayMs) / k.floorRoundTrips.exclusive;
+    const perTrip = rtt(ours, k.floorRoundTrips.exclusive, ours.settleDelayMs);
     rows.push([
       `seed protocol (Python s3func 0.9), estimated`,
-      `≈ ${fmt(k.settleDelayMs + SEED.roundTrips * rtt)}`,
+      `≈ ${fmt(k.settleDelayMs + SEED.roundTrips * perTrip)}`,
       '–',
       describeCounts(SEED.requests),
       '–',
       `${SEED.roundTrips} + settle`,
-      fmt(rtt),
+      '–',
+      fmt(perTrip),
     ]);
+  }
+  if (cond) {
+    for (const x of Object.values(cond.uncontended)) {
+      rows.push([
+        `conditional ${x.mode}`,
+        fmtSummary(x.acquireMs),
+        fmtSummary(x.releaseMs),
+        describeCounts(x.acquireRequests),
+        describeCounts(x.releaseRequests),
+        String(cond.floorRoundTrips[x.mode]),
+        fmtCount(x.acquireRoundTrips),
+        fmt(rtt(x, cond.floorRoundTrips[x.mode], 0)),
+      ]);
+    }
+    for (const x of Object.values(cond.first)) {
+      rows.push([
+        `conditional ${x.mode}, first in a process, ${x.name === 'new' ? 'new name' : 'name exists'}`,
+        fmtSummary(x.acquireMs),
+        fmtSummary(x.releaseMs),
+        describeCounts(x.acquireRequests),
+        describeCounts(x.releaseRequests),
+        '–',
+        fmtCount(x.acquireRoundTrips),
+        fmt(rtt(x, Number.NaN, 0)),
+      ]);
+    }
   }
   parts.push(
     table(
@@ -158,45 +218,139 @@ function locksSection(k) {
         'requests to acquire',
         'requests to release',
         'floor (round trips)',
+        'round trips (measured)',
         'ms per round trip',
       ],
       rows,
     ),
   );
+  if (cond) {
+    const ex = cond.uncontended.exclusive;
+    const sh = cond.uncontended.shared;
+    const firstKnown = cond.first['exclusive@existing'];
+    const firstNew = cond.first['exclusive@new'];
+    const trips = Math.max(ex.acquireRoundTrips.hi, sh.acquireRoundTrips.hi);
+    parts.push(
+      `Conditional rows (\`strategy: 'conditional'\`) need no settle delay: create-only writes (\`If-None-Match: *\`) ` +
+        `order the turns, not listing timestamps. Target (issue 9): an uncontended acquisition in at most ` +
+        `${cond.floorRoundTrips.exclusive} round trips once the process knows the name: ${verdict(trips <= cond.floorRoundTrips.exclusive)} ` +
+        `(at most ${trips}). Exclusive: ${describeChain(ex.acquireChain)}; release: ${describeChain(ex.releaseChain)}. ` +
+        `The first acquisition in a process also races the store's create-only writes (qualification, once per ` +
+        `bucket), reads or creates the name's marker and searches the frontier (HEADs); on a name that exists: ` +
+        `${describeChain(firstKnown.acquireChain)}` +
+        (firstNew
+          ? `; on a new name (the marker created, no done marker before turn 1): ${describeChain(firstNew.acquireChain)}.`
+          : '.'),
+    );
+  }
+  const contendedRows = [];
+  for (const [key, c] of Object.entries(k.contended)) {
+    const strategies = [[cond ? 'ticket, ' : '', c]];
+    if (cond?.contended[key]) strategies.push(['conditional, ', cond.contended[key]]);
+    for (const [label, x] of strategies) {
+      contendedRows.push([
+        `${label}${x.contenders} (${x.pollIntervalMs} ms)`,
+        fmtSummary(x.handoffMs),
+        fmt(Math.max(...x.handoffMs.samples.filter(Number.isFinite))),
+        fmt(x.requestsPerAcquisition),
+        fmt(x.listingsPerWaiterSecond),
+        fmt(x.requestsPerWaiterSecond),
+        String(x.acquisitions),
+      ]);
+    }
+  }
   parts.push(
     table(
       [
         'contenders (poll interval)',
         'hand-off (ms)',
+        'hand-off max (ms)',
         'requests per acquisition',
         'listings per waiter-second',
         'requests per waiter-second',
         'acquisitions',
       ],
-      Object.values(k.contended).map((c) => [
-        `${c.contenders} (${c.pollIntervalMs} ms)`,
-        fmtSummary(c.handoffMs),
-        fmt(c.requestsPerAcquisition),
-        fmt(c.listingsPerWaiterSecond),
-        fmt(c.requestsPerWaiterSecond),
-        String(c.acquisitions),
-      ]),
+      contendedRows,
     ),
   );
-  parts.push(
+  const markerHead = k.floorRoundTrips.exclusive >= 7;
+  let handoffNote =
     `Hand-off: from the holder's \`release()\` call to the next holder's \`acquire()\` resolving; floor: ` +
-      'the release (its ticket deletes), the wait for the next poll (half the poll interval on average), ' +
-      'the settle delay and 2 round trips (confirming listing, fence PUT).',
-  );
-  parts.push(
-    table(
-      ['exclusive tickets waiting behind ours', 'acquire (ms)', 'requests'],
-      Object.entries(k.growth).map(([n, g]) => [n, fmtSummary(g.acquireMs), describeCounts(g.requests)]),
-    ),
-  );
+    'the release (its ticket deletes), the wait for the next poll (half the poll interval on average), ' +
+    (markerHead
+      ? "the settle delay and 3 round trips (confirming listing, the conditional strategy's marker HEAD, fence PUT)."
+      : 'the settle delay and 2 round trips (confirming listing, fence PUT).');
+  if (cond) {
+    handoffNote +=
+      ' Conditional: the release (done marker PUT ∥ lease DELETE), the wait for the next poll, no settle delay, ' +
+      "and the entering poll (turn and done listings, then a GET of a blocker's done marker if the listing lags). " +
+      'Contenders here hold for no time and arrive together: they race create after create for the next turn ' +
+      'number (one wins each, the rest HEAD and try the next), so a conditional contender mostly gets its turn ' +
+      'just as the one before ends and enters at once, without waiting for a poll; the table below measures a ' +
+      'waiter that does wait.';
+  }
+  parts.push(handoffNote);
+  if (k.handoff) {
+    const ex = cond?.uncontended.exclusive;
+    const perTrip = ex ? ex.acquireMs.median / ex.acquireRoundTrips.median : Number.NaN;
+    const slack = 4 * perTrip;
+    const rows = [];
+    for (const [key, t] of Object.entries(k.handoff)) {
+      const strategies = [['ticket', t]];
+      if (cond?.handoff?.[key]) strategies.push(['conditional', cond.handoff[key]]);
+      for (const [label, x] of strategies) {
+        const check = label === 'conditional' ? handoffVerdict(x, slack) : undefined;
+        rows.push([
+          `${label}, poll ${x.pollIntervalMs} ms`,
+          fmtSummary(x.handoffMs),
+          fmt(Math.max(...x.handoffMs.samples.filter(Number.isFinite))),
+          check ? `≤ ${fmt(check.bound)}` : '',
+          check ? verdict(check.ok) : '',
+        ]);
+      }
+    }
+    parts.push(
+      table(['hand-off to a waiter that polls', 'hand-off (ms)', 'max (ms)', 'target (ms)', ''], rows),
+    );
+    parts.push(
+      'One waiter polls while the holder keeps the lock; the holder releases at a random moment of the ' +
+        "waiter's poll cycle. Expected: up to the poll interval (+20 % jitter), half of it on average, plus the " +
+        'release and the entering poll — and, for tickets, the settle delay and the confirming round trips. ' +
+        (cond
+          ? 'Target (issue 9): conditional hand-off bounded by the poll interval, checked as max ≤ 1.2 × poll + ' +
+            `4 round trips (release, entering poll, one to spare; ${fmt(slack)} ms at the uncontended rate).`
+          : ''),
+    );
+  }
+  const growthHead = ['exclusive tickets waiting behind ours', 'acquire (ms)', 'requests'];
+  const growthRows = Object.entries(k.growth).map(([n, g]) => [
+    n,
+    fmtSummary(g.acquireMs),
+    describeCounts(g.requests),
+  ]);
+  if (cond) {
+    growthHead[0] = 'exclusive tickets / turns waiting behind ours';
+    growthHead[1] = 'ticket: acquire (ms)';
+    growthHead[2] = 'ticket: requests';
+    growthHead.push('conditional: entering poll (ms)', 'conditional: requests', 'round trips');
+    for (const row of growthRows) {
+      const g = cond.growth[row[0]];
+      row.push(
+        g ? fmtSummary(g.enterMs) : '–',
+        g ? describeCounts(g.requests) : '–',
+        g ? fmtCount(g.roundTrips) : '–',
+      );
+    }
+  }
+  parts.push(table(growthHead, growthRows));
   parts.push(
     'Waiting tickets: written (with leases) after ours; ours is then taken over by id (`lockId`), ' +
-      'which adds one listing of our own ticket; each listing then carries 2 objects per waiting ticket.',
+      'which adds one listing of our own ticket; each listing then carries 2 objects per waiting ticket.' +
+      (cond
+        ? ' Waiting turns: a holder takes turn 1, ours turn 2, the others 3… (with leases); the holder releases and ' +
+          "ours enters at its next poll, measured from that poll's first request. Turns above ours are never read; " +
+          'the turn listing carries them (one page, up to 1000 keys) and stops past our number.'
+        : ''),
   );
   return parts.join('\n\n');
 }

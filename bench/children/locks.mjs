@@ -197,22 +197,53 @@ async function waiting({ waiters, windowMs }) {
   if (!(await holder.acquire())) throw new Error('not acquired');
   const sessions = Array.from({ length: waiters }, session);
   const stop = new AbortController();
-  const waiting = sessions.map((s) =>
-    s
-      .lock(name, lockOptions)
-      .acquire({ signal: stop.signal })
-      .catch(() => false),
-  );
-  // past the writes and the self-visibility gate, into steady polling
-  await new Promise((r) => setTimeout(r, input.pollIntervalMs * 1.5));
+  const blocked = [];
+  const waiting = sessions.map((s) => {
+    const lock = s.lock(name, lockOptions);
+    blocked.push(new Promise((resolve) => lock.once('waiting', resolve)));
+    return lock.acquire({ signal: stop.signal }).catch(() => false);
+  });
+  // every waiter past its writes (tickets and gate, or its turn's create race) and blocked, then
+  // into steady polling
+  await Promise.race([Promise.all(blocked), new Promise((r) => setTimeout(r, 30_000).unref())]);
+  await sleep(input.pollIntervalMs * 1.5);
   const c0 = snapshot();
-  await new Promise((r) => setTimeout(r, windowMs));
+  await sleep(windowMs);
   const requests = since(c0);
   stop.abort();
   if ((await Promise.all(waiting)).some(Boolean)) throw new Error('a waiter acquired a held lock');
   await holder.release();
   await Promise.all([holderSession, ...sessions].map((s) => s.close()));
   return { waiters, windowMs, requests };
+}
+
+/**
+ * Hand-off after a wait: a holder keeps the lock while one waiter polls, and releases at a random
+ * moment of the waiter's poll cycle; measured from the holder's `release()` call to the waiter's
+ * `acquire()` resolving. The first round (both sides learning the name) is not measured.
+ */
+async function handoff({ reps }) {
+  const holderSession = session();
+  const waiterSession = session();
+  const name = `bench/locks/handoff-${strategy}-${input.pollIntervalMs}-${Date.now()}`;
+  const handoffMs = [];
+  for (let r = 0; r <= reps; r++) {
+    const holder = holderSession.lock(name, lockOptions);
+    if (!(await holder.acquire())) throw new Error('not acquired');
+    const waiter = waiterSession.lock(name, lockOptions);
+    const blocked = new Promise((resolve) => waiter.once('waiting', resolve));
+    const acquiring = waiter.acquire();
+    await Promise.race([blocked, acquiring]);
+    await sleep(input.pollIntervalMs * (1 + Math.random()));
+    const t0 = performance.now();
+    await holder.release();
+    if (!(await acquiring)) throw new Error('not acquired');
+    const t1 = performance.now();
+    await waiter.release();
+    if (r > 0) handoffMs.push(t1 - t0);
+  }
+  await Promise.all([holderSession.close(), waiterSession.close()]);
+  return { handoffMs };
 }
 
 /** `contenders` sessions acquire and release one lock `rounds` times each, as fast as they can. */
@@ -350,14 +381,17 @@ async function growthTurns({ waiting, reps }) {
     for (const e of poll) enter[e.kind] = (enter[e.kind] ?? 0) + 1;
     const trips = roundTrips(poll.map((e) => ({ ...e, depth: e.depth - from.depth + 1 })));
     await lock.release();
-    await s.deleteObjects(
-      others.flatMap((id, i) => [`${name}.lease.${id}.30000`, turnKey(name, 3 + i)]),
-    );
-    runs.push({ acquireMs: acquiredAt - from.start, acquire: enter, roundTrips: trips.depth, chain: trips.chain });
+    await s.deleteObjects(others.flatMap((id, i) => [`${name}.lease.${id}.30000`, turnKey(name, 3 + i)]));
+    runs.push({
+      acquireMs: acquiredAt - from.start,
+      acquire: enter,
+      roundTrips: trips.depth,
+      chain: trips.chain,
+    });
   }
   await Promise.all([s.close(), oursSession.close()]);
   return runs;
 }
 
-const experiments = { uncontended, contended, waiting, growth, growthTurns };
+const experiments = { uncontended, contended, waiting, handoff, growth, growthTurns };
 console.log(JSON.stringify(await experiments[experiment](input)));
