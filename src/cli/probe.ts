@@ -22,7 +22,7 @@ export function formatReport(r: ProbeReport): string[] {
     `list-after-write lag     max ${r.listAfterWriteLagMs.max} ms, median ${r.listAfterWriteLagMs.median} ms (${r.listAfterWriteLagMs.samples} writes)`,
     `timestamp granularity    ${r.timestampGranularityMs === 1 ? '1 ms' : '1 s'}`,
     `versioning               ${yes(r.versioning)}`,
-    `If-None-Match: *         ${inm.supported ? `${inm.exactlyOne}/${inm.rounds} races had exactly one winner${inm.multipleWinners ? `, ${inm.multipleWinners} had several` : ''}: ${inm.atomic ? 'atomic' : 'NOT atomic'}` : 'not supported'}`,
+    `If-None-Match: *         ${inm.supported ? `${inm.exactlyOne}/${inm.rounds} races had exactly one winner${inm.multipleWinners ? `, ${inm.multipleWinners} had several` : ''}${inm.inconclusive ? `, ${inm.inconclusive} inconclusive` : ''}: ${inm.atomic ? 'atomic' : 'NOT atomic'}` : 'not supported'}`,
     `If-Match                 ${r.ifMatch.honoured ? 'honoured' : `not honoured (matching ${r.ifMatch.matchingAccepted ? 'accepted' : 'refused'}, wrong ${r.ifMatch.wrongRefused ? 'refused' : 'accepted'})`}`,
     `recommended settle delay ${r.recommendedSettleDelayMs} ms`,
     `conditional strategy     ${r.conditionalStrategy.qualified ? 'qualifies' : `does not qualify: ${r.conditionalStrategy.reason}`}`,

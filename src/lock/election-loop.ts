@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { isRetryableError, TicketLostError } from '../errors.js';
+import { isNotFound, isRetryableError, TicketLostError } from '../errors.js';
 import type { ObjectStore } from '../store/types.js';
 import { evaluateElection } from './election.js';
 import { listFenceTokens } from './fencing.js';
 import { LeaseObserver, type ListedLease } from './lease-observer.js';
 import { deleteContender, listLeases, listTickets } from './lock-store.js';
-import type { LockKeys } from './names.js';
+import { type LockKeys, turnKey } from './names.js';
 import type { LockRuntime } from './runtime.js';
 import type { LockMode, Ticket } from './ticket.js';
 
@@ -40,6 +40,11 @@ export interface ElectionContext {
 /** A won election; for exclusive locks on stores with create-only puts, the fence listing taken alongside the confirmation. */
 export interface Won {
   fences: Promise<number[]> | undefined;
+  /**
+   * Whether the name's conditional-strategy marker exists, read beside the confirming listing,
+   * hence at least `settleDelayMs` after our ticket was written (see lock-core.ts).
+   */
+  conditionalMarker: Promise<boolean>;
 }
 
 /** Runs the election until won, or given up (false: contention with `blocking: false`, or the deadline). */
@@ -61,8 +66,14 @@ export async function runElection(ctx: ElectionContext): Promise<false | Won> {
     let tickets: Map<string, Ticket>;
     let fences: Promise<number[]> | undefined;
     let leases: Promise<Map<string, ListedLease>> | undefined;
+    let marker: Promise<boolean> | undefined;
     try {
       if (provisional) {
+        marker = store.headObject(turnKey(keys, 0), { signal }).then(
+          () => true,
+          (error: unknown) => (isNotFound(error) ? false : Promise.reject(error)),
+        );
+        marker.catch(() => {}); // awaited only if the confirmation wins
         if (mode === 'exclusive' && store.capabilities.conditionalPut) {
           // the previous holder wrote its token before it released, hence before our first winning listing
           fences = listFenceTokens(store, keys, signal);
@@ -99,9 +110,9 @@ export async function runElection(ctx: ElectionContext): Promise<false | Won> {
     }
     ownMissingSince = undefined;
     if (result.outcome === 'acquired') {
-      if (provisional) {
+      if (provisional && marker) {
         await collectOrphanLeases(ctx, tickets, leases);
-        return { fences };
+        return { fences, conditionalMarker: marker };
       }
       provisional = true;
       // a win counts only when a second listing, settleDelayMs later, agrees

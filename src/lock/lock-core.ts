@@ -102,7 +102,7 @@ export class LockCore extends LockEngine {
         this.#state = 'idle';
         return false;
       }
-      await this.#checkNoTurns(signal);
+      await this.#checkNoTurns(won.conditionalMarker);
       if (this.options.mode === 'exclusive') this.#fencingToken = await this.#takeToken(won, signal);
       if (!this.#keeper?.isLive())
         throw this.#lostError ?? new LockLostError(this.keys.name, 'the lease expired while acquiring');
@@ -218,18 +218,13 @@ export class LockCore extends LockEngine {
   }
 
   /**
-   * The name must not belong to the conditional strategy. Checked after the confirming listing, so
+   * The name must not belong to the conditional strategy. Read beside the confirming listing, so
    * at least a settle delay after our ticket was written: a conditional contender that creates the
    * name's marker after this HEAD lists tickets after that, and sees ours (see
    * docs/conditional-strategy.md, "Meeting the ticket strategy").
    */
-  async #checkNoTurns(signal: AbortSignal): Promise<void> {
-    try {
-      await this.store.headObject(turnKey(this.keys, 0), { signal });
-    } catch (error) {
-      if (isNotFound(error)) return;
-      throw error;
-    }
+  async #checkNoTurns(marker: Promise<boolean>): Promise<void> {
+    if (!(await marker)) return;
     throw new StrategyConflictError(
       this.keys.name,
       'conditional',

@@ -18,14 +18,9 @@ export interface ProbeReport {
   timestampGranularityMs: number;
   /** Versions listing returns real version ids (not 'null'): the bucket keeps versions. */
   versioning: boolean;
-  /** `If-None-Match: *` races: rounds run, rounds with exactly one winner, rounds with more. */
-  ifNoneMatch: {
-    supported: boolean;
-    rounds: number;
-    exactlyOne: number;
-    multipleWinners: number;
-    atomic: boolean;
-  };
+  /** `If-None-Match: *` races: rounds run, rounds with exactly one winner, with more, inconclusive. */
+  ifNoneMatch: RaceResult;
+
   /** `If-Match` honoured: a matching ETag succeeds and a wrong one is refused with 412. */
   ifMatch: { matchingAccepted: boolean; wrongRefused: boolean; honoured: boolean };
   /** A settle delay that covers the measured granularity and lag, with a margin. */
@@ -86,19 +81,22 @@ export async function probeStore(store: ObjectStore, options: ProbeOptions = {})
 }
 
 /** The conditional strategy's verdict from the probe's own measurements (as `qualifyStore` decides). */
-export function verdictOf(
-  versioning: boolean,
-  race: { supported: boolean; rounds: number; multipleWinners: number; atomic: boolean },
-): { qualified: boolean; reason: string } {
+export function verdictOf(versioning: boolean, race: RaceResult): { qualified: boolean; reason: string } {
   if (!race.supported) return { qualified: false, reason: 'it refuses create-only writes' };
   if (versioning) return { qualified: false, reason: 'the bucket keeps versions' };
-  if (!race.atomic) {
+  if (race.multipleWinners > 0) {
     return {
       qualified: false,
       reason: `create-only writes are not atomic: ${race.multipleWinners} of ${race.rounds} races had more than one winner`,
     };
   }
-  return { qualified: true, reason: `${race.rounds} races had one winner each` };
+  if (!race.atomic) {
+    return {
+      qualified: false,
+      reason: `only ${race.exactlyOne} of ${race.rounds} races were conclusive (${race.inconclusive} had failed requests or no winner)`,
+    };
+  }
+  return { qualified: true, reason: `${race.exactlyOne} races had one winner each` };
 }
 
 /** Settle delay = granularity + measured worst lag, doubled for unseen tails, at least 50 ms. */
@@ -157,40 +155,64 @@ export async function detectVersioning(
   return versions >= 2;
 }
 
-/** Races `racers` create-only puts of one key, `rounds` times: an atomic store lets exactly one win each round. */
+/** What a race of create-only writers showed. */
+export interface RaceResult {
+  /** The store takes create-only puts at all (B2's native API refuses them). */
+  supported: boolean;
+  rounds: number;
+  /** Rounds every writer answered, with exactly one winner. */
+  exactlyOne: number;
+  /** Rounds with two or more winners: atomicity refuted. */
+  multipleWinners: number;
+  /**
+   * Rounds that prove nothing: a writer's request failed (it may have won unseen), or nobody won
+   * (the winner's answer was lost and its retry was refused).
+   */
+  inconclusive: number;
+  /** No round with several winners, and at least half the rounds with exactly one. */
+  atomic: boolean;
+}
+
+/**
+ * Races `racers` create-only puts of one key, `rounds` times: an atomic store never lets two win.
+ * Failed requests make a round inconclusive rather than failing the race, so that a flaky network
+ * is not mistaken for a verdict.
+ */
 export async function raceIfNoneMatch(
   store: ObjectStore,
   prefix: string,
   racers: number,
   rounds: number,
   signal?: AbortSignal,
-) {
+  firstRound = 0,
+): Promise<RaceResult> {
   let exactlyOne = 0;
   let multipleWinners = 0;
+  let inconclusive = 0;
   let supported = true;
-  for (let round = 0; round < rounds && supported; round++) {
+  for (let round = firstRound; round < firstRound + rounds && supported; round++) {
     const key = `${prefix}race-${round}`;
     const results = await Promise.allSettled(
       Array.from({ length: racers }, (_, i) =>
         store.putObject(key, `racer ${i}`, { ifNoneMatch: '*', signal }),
       ),
     );
+    signal?.throwIfAborted();
     const winners = results.filter((r) => r.status === 'fulfilled').length;
-    const refused = results.filter(
-      (r) => r.status === 'rejected' && r.reason instanceof PreconditionFailedError,
-    ).length;
-    const other = results.find(
-      (r) => r.status === 'rejected' && !(r.reason instanceof PreconditionFailedError),
+    const failures = results.flatMap((r) =>
+      r.status === 'rejected' && !(r.reason instanceof PreconditionFailedError) ? [r.reason as unknown] : [],
     );
-    if (other && other.status === 'rejected') {
-      // a store without conditional puts refuses the header itself (B2) or the client does (ConfigError)
-      if (isS3funcError(other.reason) && !other.reason.retryable) supported = false;
-      else throw other.reason;
-    } else if (winners === 1 && refused === racers - 1) exactlyOne++;
-    else if (winners > 1) multipleWinners++;
+    // a store without conditional puts refuses the header itself (B2) or the client does (ConfigError)
+    const refusal = failures.find((e) => isS3funcError(e) && !e.retryable);
+    if (refusal !== undefined) {
+      if (winners > 0) throw refusal; // refused for some writers only: not a verdict
+      supported = false;
+    } else if (winners > 1) multipleWinners++;
+    else if (winners === 1 && failures.length === 0) exactlyOne++;
+    else inconclusive++;
   }
-  const ran = supported ? rounds : 0;
-  return { supported, rounds: ran, exactlyOne, multipleWinners, atomic: supported && exactlyOne === rounds };
+  const atomic = supported && multipleWinners === 0 && exactlyOne * 2 >= rounds;
+  return { supported, rounds: supported ? rounds : 0, exactlyOne, multipleWinners, inconclusive, atomic };
 }
 
 async function checkIfMatch(store: ObjectStore, prefix: string, signal?: AbortSignal) {

@@ -170,6 +170,93 @@ describe('locks through a faulty network', () => {
   });
 });
 
+describe('the conditional strategy through a faulty network', () => {
+  it('turn-taking contenders stay safe under every fault kind; once faults stop no turn runs and no lease is left', async () => {
+    // create-only turns meet every fault: a reset after the store acted answers a create's retry
+    // with 412 (the contender must find the turn is its own), a 503 storm fails creates outright
+    const name = 'chaos-turns';
+    const logPath = join(dir, `${name}.log`);
+    const leaseMs = 2_000;
+    const chaosMs = runLengthMs(8_000, 0.2);
+    const calmMs = 3_000;
+    const started = Date.now();
+    planChaos(false);
+    const workers = Array.from({ length: 6 }, () =>
+      startWorker({
+        role: 'contend',
+        s3: sessionOptions(direct.bucket, {
+          endpoint: proxy.endpoint,
+          idleTimeoutMs: 1_500,
+          retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 1_000 },
+        }),
+        names: [name],
+        logPath,
+        untilMs: started + chaosMs + calmMs,
+        sharedRatio: 0.3,
+        holdMs: [10, 120],
+        pauseMs: [0, 50],
+        // checkpoints every 4 turns, so that collection runs under the faults too
+        lockOptions: { strategy: 'conditional', leaseMs, pollIntervalMs: 120, turns: { checkpointEvery: 4 } },
+        fenceUrl: resource.endpoint,
+      }),
+    );
+    let storms = 0;
+    while (Date.now() - started < chaosMs) {
+      await new Promise((r) => setTimeout(r, Math.min(STORM_EVERY_MS, chaosMs - (Date.now() - started))));
+      if (Date.now() - started >= chaosMs) break;
+      planChaos(true);
+      storms++;
+      await new Promise((r) => setTimeout(r, STORM_MS));
+      planChaos(false);
+    }
+    proxy.reset();
+    const faults = { ...proxy.counts.byFault };
+    const stats = mergeStats(await Promise.all(workers.map(finalStats)));
+    const exits = await Promise.all(workers.map((w) => w.exited));
+    const stderr = workers.map((w) => w.stderr()).join('');
+
+    // a later waiter breaks the turns failed contenders left running; breakLocks then removes the
+    // leases of releases whose lease delete failed, once two leases old
+    const sweeper = direct.lock(name, {
+      strategy: 'conditional',
+      leaseMs,
+      pollIntervalMs: 100,
+      cleanupOnExit: false,
+    });
+    expect(await sweeper.acquire({ timeoutMs: 6 * leaseMs })).toBe(true);
+    await sweeper.release();
+    await new Promise((r) => setTimeout(r, 2 * leaseMs + 200));
+    await direct.breakLocks(name, { olderThanMs: 0 });
+    const log = checkLockLogFile(logPath);
+
+    recordFigures('lock-faults-conditional', {
+      durationMs: Date.now() - started,
+      acquisitions: stats.acquisitions,
+      overlaps: log.overlaps.length,
+      tokenViolations: log.tokenViolations.length,
+      lostWhileHolding: stats.lost,
+      waitMs: summarise(stats.waitsMs),
+      errors: stats.errors,
+      faultsInjected: faults,
+      storms,
+      fence: stats.fence,
+    });
+
+    expect(stderr).toBe('');
+    expect(exits.every((e) => e.code === 0)).toBe(true);
+    expect(stats.untyped).toEqual([]);
+    expect(log.malformed).toEqual([]);
+    expect(log.overlaps).toEqual([]);
+    expect(log.tokenViolations).toEqual([]);
+    expect(stats.fence.rejectedWhileHeld).toBe(0);
+    expect(await direct.lockStatus(name)).toEqual([]);
+    expect(await lockLeftovers(direct, name)).toEqual({ tickets: [], leases: [] });
+    expect(log.entries).toBeGreaterThan(8);
+    for (const kind of ['reset-before', 'reset-after', 'error', 'delay'] as const)
+      expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
+  });
+});
+
 describe('what failed contenders leave behind is cleared by a later waiter', () => {
   const SHORT = { leaseMs: 1_500, settleDelayMs: 30, pollIntervalMs: 60, cleanupOnExit: false };
   const sweep = (name: string) =>

@@ -466,6 +466,8 @@ class SimStoreView implements ObjectStore {
       try {
         return await this.#attempt(method, key, signal, serve);
       } catch (error) {
+        // as the session's retry loop does: a 412 on a retry may answer our own earlier attempt
+        if (error instanceof S3Error) error.attempts = attempt;
         const retryable = error instanceof NetworkError || (error instanceof S3Error && error.retryable);
         if (!retryable || attempt >= store.params.maxAttempts || signal?.aborted) throw error;
         await this.#sleep(store.backoffMs(attempt), signal);

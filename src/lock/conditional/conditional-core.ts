@@ -151,6 +151,7 @@ export class ConditionalCore extends LockEngine {
     this.#queue = undefined;
     this.#own = new OwnObjects();
     const lease = this.#startLease(lockId, signal);
+    const markerSentMs = this.options.runtime.now();
     const marker = ensureMarker(this.store, this.keys, this.options.turns, signal);
     // the marker exists before this listing: a ticket contender that did not see the marker when it
     // confirmed its win wrote its ticket a settle delay before, so this listing shows it
@@ -167,6 +168,8 @@ export class ConditionalCore extends LockEngine {
           'use the ticket strategy for this name, or break those tickets if they are dead',
       );
     }
+    // a marker we created had no turn above it when we sent it: the frontier is 0, learnt then
+    if (settings.created) rememberFrontier(this.store, this.keys, { turn: 0, learnedAtMs: markerSentMs });
     this.#settings = settings;
     return settings;
   }
@@ -240,8 +243,8 @@ export class ConditionalCore extends LockEngine {
       const shortcut = first ? queue.poll(signal, true) : undefined;
       shortcut?.catch(() => {}); // awaited only if the create wins
       first = false;
-      // won: ours; taken: someone else's; neither: the number is still free (a failed create)
-      let owner: 'won' | 'taken' | 'free';
+      // won: ours; taken: someone else's; unknown: a failed create or a 412 on a retry
+      let owner: 'won' | 'taken' | 'unknown' | 'free';
       try {
         const created = await createTurn(
           this.store,
@@ -250,17 +253,17 @@ export class ConditionalCore extends LockEngine {
           { lockId, mode, leaseMs },
           createSignal.signal,
         );
-        owner = created ? 'won' : 'taken';
+        owner = created === 'unsure' ? 'unknown' : created;
       } catch (error) {
         if (signal.aborted) throw error;
         if (!isRetryableError(error) && !createSignal.signal.aborted) throw error;
-        owner = 'free';
+        owner = 'unknown';
       } finally {
         createSignal.done();
       }
-      if (owner !== 'won') {
-        // a 412 may answer a retry of our own create that landed, and a failed create may have
-        // landed: only a HEAD tells whose the turn is, or that the number is still free
+      if (owner === 'unknown') {
+        // a 412 answering a retry may mean our own first attempt landed, and a failed create may
+        // have landed: only a HEAD tells whose the turn is, or that the number is still free
         const head = await headTurn(this.store, this.keys, turn, signal);
         owner = head === undefined ? 'free' : head.lockId === lockId ? 'won' : 'taken';
       }
@@ -335,7 +338,7 @@ export class ConditionalCore extends LockEngine {
     return runtime.sleep(Math.max(0, Math.min(ms, deadline - runtime.now())), signal);
   }
 
-  /** Breaks the lowest blockers whose lease expired; true if one was. */
+  /** Breaks the lowest blockers whose lease expired (their leases read together); true if one was. */
   async #breakExpired(
     queue: TurnQueue,
     blockers: Blocker[],
@@ -343,42 +346,44 @@ export class ConditionalCore extends LockEngine {
     signal: AbortSignal,
   ): Promise<boolean> {
     const { runtime } = this.options;
-    let broke = false;
-    for (const b of blockers.slice(0, 4)) {
+    const watched = blockers.slice(0, 4).flatMap((b) => {
       const facts = queue.facts(b.turn);
-      if (!facts) continue;
-      let expired: boolean;
-      try {
-        expired = await watch.expired(this.store, this.keys, facts, runtime, signal);
-      } catch (error) {
-        if (isRetryableError(error) && !signal.aborted) return broke; // judged again at the next poll
-        throw error;
-      }
-      if (!expired) continue;
+      return facts ? [facts] : [];
+    });
+    let verdicts: boolean[];
+    try {
+      verdicts = await Promise.all(
+        watched.map((f) => watch.expired(this.store, this.keys, f, runtime, signal)),
+      );
+    } catch (error) {
+      if (isRetryableError(error) && !signal.aborted) return false; // judged again at the next poll
+      throw error;
+    }
+    const dead = watched.filter((_, i) => verdicts[i]);
+    for (const facts of dead) {
       // create-only: concurrent breakers agree, and a late release by the holder learns it was broken
       await createDone(
         this.store,
         this.keys,
-        b.turn,
+        facts.turn,
         {
-          floor: queue.floor >= b.turn ? b.turn + 1 : queue.floor,
+          floor: queue.floor >= facts.turn ? facts.turn + 1 : queue.floor,
           entered: false,
           broken: true,
           by: this.#lockId as string,
         },
         signal,
       );
-      queue.noteOver(b.turn);
-      watch.forget(b.turn);
-      broke = true;
+      queue.noteOver(facts.turn);
+      watch.forget(facts.turn);
       if (facts.lockId !== undefined && facts.leaseMs !== undefined) {
         await this.store
           .deleteObject(leaseKey(this.keys, facts.lockId, facts.leaseMs), { signal })
           .catch(() => {});
       }
-      this.emit('broke', { lockId: facts.lockId ?? `turn ${b.turn}`, reason: 'lease expired' });
+      this.emit('broke', { lockId: facts.lockId ?? `turn ${facts.turn}`, reason: 'lease expired' });
     }
-    return broke;
+    return dead.length > 0;
   }
 
   /**

@@ -9,9 +9,8 @@
  * omit only turns younger than its staleness, far younger than the retention: it cannot hide an
  * old running turn below one it shows.
  *
- * Leases unchanged for longer than the retention (and than two of their own leases) belong to
- * contenders that died between writing a lease and a turn, or whose release could not delete
- * them; they are deleted too.
+ * Leases unchanged for two of their own durations belong to contenders that died (between writing
+ * a lease and a turn, say) or whose release could not delete them; they are deleted too.
  *
  * @module
  */
@@ -20,6 +19,8 @@ import { deleteRefs } from '../lock-store.js';
 import { doneKey, type LockKeys, parseLeaseSuffix, parseTurnNumber, turnKey } from '../names.js';
 import type { TurnSettings } from './marker.js';
 
+/** Slack on two leases' age: skew between the store's front ends. */
+const LEASE_SLACK_MS = 3000;
 /** Listed entries examined per collection. */
 const PAGE = 1000;
 
@@ -74,7 +75,9 @@ export async function collectTurns(
   const deadLeases = [];
   for await (const o of store.listObjects({ prefix: keys.leasePrefix, signal })) {
     const lease = parseLeaseSuffix(o.key.slice(keys.leasePrefix.length));
-    if (lease && settings.retentionMs > 2 * lease.leaseMs && oldEnough(o.lastModified))
+    // a live contender rewrites its lease every third of one: two unchanged leases (plus slack for
+    // front-end skew) mean it died or lost its lock; without its lease a running turn is broken
+    if (lease && nowMs - o.lastModified.getTime() > 2 * lease.leaseMs + LEASE_SLACK_MS)
       deadLeases.push({ key: o.key, versionId: undefined });
   }
   await deleteRefs(store, deadLeases, signal);

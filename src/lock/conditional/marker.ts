@@ -71,15 +71,18 @@ export async function readMarker(
   return settings;
 }
 
-/** Reads the marker, creating it first if the name has none. */
+/**
+ * Reads the marker, creating it first if the name has none. `created` is true when this call
+ * created it: the name then had no turn when the create was sent.
+ */
 export async function ensureMarker(
   store: ObjectStore,
   keys: LockKeys,
   proposed: Required<TurnOptions>,
   signal?: AbortSignal,
-): Promise<TurnSettings> {
+): Promise<TurnSettings & { created: boolean }> {
   const existing = await readMarker(store, keys, signal);
-  if (existing) return existing;
+  if (existing) return { ...existing, created: false };
   const fences = await listFenceTokens(store, keys, signal);
   const highest = fences[fences.length - 1];
   const body = JSON.stringify({
@@ -89,6 +92,7 @@ export async function ensureMarker(
     retentionMs: proposed.retentionMs,
     tokenBase: highest === undefined ? 0 : highest + TOKEN_GAP,
   });
+  let created = true;
   try {
     await store.putObject(turnKey(keys, 0), body, {
       ifNoneMatch: '*',
@@ -98,6 +102,7 @@ export async function ensureMarker(
   } catch (error) {
     // another contender created it first; a retried create of ours may also have landed
     if (!(error instanceof PreconditionFailedError)) throw error;
+    created = false;
   }
   const settings = await readMarker(store, keys, signal);
   if (!settings) {
@@ -106,7 +111,7 @@ export async function ensureMarker(
       method: 'GET',
     });
   }
-  return settings;
+  return { ...settings, created };
 }
 
 function parseMarker(keys: LockKeys, text: string): TurnSettings {

@@ -7,9 +7,14 @@
  *
  * @module
  */
+
+import { NetworkError } from '../../errors.js';
 import { cleanUp, detectVersioning, raceIfNoneMatch, verdictOf } from '../../probe/probe.js';
 import type { ObjectStore } from '../../store/types.js';
 import { newLockId } from '../names.js';
+
+/** Races run at most this many times the wanted conclusive rounds before giving up (not a verdict). */
+const MAX_ROUNDS_FACTOR = 3;
 
 /** The verdict on one store. */
 export interface Qualification {
@@ -60,8 +65,31 @@ async function measure(store: ObjectStore, options: QualifyOptions): Promise<Qua
     // a versioned bucket is refused without a race (Ceph RGW would let several writers win there)
     if (await detectVersioning(store, prefix, signal))
       return { qualified: false, reason: 'the bucket keeps versions' };
-    const race = await raceIfNoneMatch(store, prefix, options.racers ?? 8, options.rounds ?? 4, signal);
-    return verdictOf(false, race);
+    // races until enough rounds were conclusive: requests that fail make a round inconclusive,
+    // never a verdict (which is cached for the life of the process)
+    const wanted = options.rounds ?? 4;
+    const racers = options.racers ?? 8;
+    let exactlyOne = 0;
+    let round = 0;
+    while (exactlyOne < wanted) {
+      if (round >= MAX_ROUNDS_FACTOR * wanted) {
+        throw new NetworkError(
+          `could not qualify the store for the conditional strategy: ${round - exactlyOne} of ${round} create-only races were inconclusive (failed requests)`,
+          { method: 'PUT', sent: true },
+        );
+      }
+      const race = await raceIfNoneMatch(store, prefix, racers, 1, signal, round++);
+      if (!race.supported || race.multipleWinners > 0) return verdictOf(false, race);
+      exactlyOne += race.exactlyOne;
+    }
+    return verdictOf(false, {
+      supported: true,
+      rounds: round,
+      exactlyOne,
+      multipleWinners: 0,
+      inconclusive: round - exactlyOne,
+      atomic: true,
+    });
   } finally {
     await cleanUp(store, prefix);
   }

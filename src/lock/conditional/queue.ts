@@ -110,21 +110,26 @@ export class TurnQueue {
     for (const n of listed.done) this.#over.add(n);
     this.#raise(this.#floor);
     await this.#resolveUnlisted(listed.turns, signal);
-    let blockers = this.#blockers();
-    // the lowest are read consistently: a listing may lag behind their release
-    for (const b of blockers.slice(0, CHECKED_PER_POLL)) {
-      const done = await readDone(this.#store, this.#keys, b.turn, signal);
-      if (done) {
-        this.noteOver(b.turn, done.floor);
-        continue;
-      }
-      const facts = await headTurn(this.#store, this.#keys, b.turn, signal);
-      if (!facts)
-        this.noteOver(b.turn, b.turn + 1); // collected: it and everything below are over
-      else this.#facts.set(b.turn, facts);
-    }
-    blockers = this.#blockers();
-    return blockers;
+    // the lowest are read consistently, together: a listing may lag behind their release
+    await Promise.all(
+      this.#blockers()
+        .slice(0, CHECKED_PER_POLL)
+        .map(async (b) => {
+          const done = await readDone(this.#store, this.#keys, b.turn, signal);
+          if (done) {
+            this.noteOver(b.turn, done.floor);
+            return;
+          }
+          // a turn this listing shows, whose facts we have, needs no HEAD: it is only ever gone
+          // once collected, which a later listing shows
+          if (this.#facts.has(b.turn) && listed.turns.has(b.turn)) return;
+          const facts = await headTurn(this.#store, this.#keys, b.turn, signal);
+          if (!facts)
+            this.noteOver(b.turn, b.turn + 1); // collected: it and everything below are over
+          else this.#facts.set(b.turn, facts);
+        }),
+    );
+    return this.#blockers();
   }
 
   /** Numbers between the floor and ours that the listing did not show: HEAD decides, from the top of each gap down. */

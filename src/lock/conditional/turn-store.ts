@@ -58,14 +58,18 @@ export async function headTurn(
   }
 }
 
-/** Creates turn `n` for `lockId`; resolves false when the number is taken (412). */
+/**
+ * Creates turn `n` for `lockId`. Resolves `'won'`, or `'taken'` when a 412 answered the first
+ * attempt (the number was someone else's), or `'unsure'` when a 412 answered a retry (our own
+ * earlier attempt may have landed: a HEAD must tell).
+ */
 export async function createTurn(
   store: ObjectStore,
   keys: LockKeys,
   turn: number,
   who: { lockId: string; mode: LockMode; leaseMs: number },
   signal?: AbortSignal,
-): Promise<boolean> {
+): Promise<'won' | 'taken' | 'unsure'> {
   try {
     await store.putObject(turnKey(keys, turn), TICKET_BODY[who.mode], {
       ifNoneMatch: '*',
@@ -73,9 +77,9 @@ export async function createTurn(
       metadata: { [META_LOCK_ID]: who.lockId, [META_LEASE_MS]: String(who.leaseMs) },
       signal,
     });
-    return true;
+    return 'won';
   } catch (error) {
-    if (error instanceof PreconditionFailedError) return false;
+    if (error instanceof PreconditionFailedError) return error.attempts === 1 ? 'taken' : 'unsure';
     throw error;
   }
 }
@@ -156,8 +160,8 @@ export async function listQueue(
   const turns = new Map<number, ListedTurn>();
   const done = new Set<number>();
   const [turnPage, donePage] = await Promise.all([
-    collect(store, keys.turnPrefix, startAfter(turnKey), through, signal),
-    collect(store, keys.donePrefix, startAfter(doneKey), through, signal),
+    collect(store, keys.turnPrefix, startAfter(turnKey), from, through, signal),
+    collect(store, keys.donePrefix, startAfter(doneKey), from, through, signal),
   ]);
   for (const o of turnPage) {
     const n = parseTurnNumber(keys.turnPrefix, o.key);
@@ -175,11 +179,14 @@ async function collect(
   store: ObjectStore,
   prefix: string,
   startAfter: string | undefined,
+  from: number,
   through: number,
   signal: AbortSignal | undefined,
 ) {
   const out = [];
-  for await (const o of store.listObjects({ prefix, startAfter, signal })) {
+  // the numbers of interest fit in one page (and more are not wanted) unless the range is long
+  const pageSize = Math.min(1000, Math.max(2, through - from + 2));
+  for await (const o of store.listObjects({ prefix, startAfter, pageSize, signal })) {
     const n = parseTurnNumber(prefix, o.key);
     if (n !== undefined && n > through) break;
     out.push(o);
