@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLEANUP, configArb, LIVENESS, WITHIN } from './arbitraries.js';
-import { checkCleanup, checkFencing, checkLiveness, describeResult } from './checks.js';
+import { checkCleanup, checkFencing, checkLiveness, checkSafety, describeResult } from './checks.js';
 import type { SimConfig } from './config.js';
 import { findCounterexample, runCase, saveStats, simProperty } from './harness.js';
 import type { SimResult } from './world.js';
@@ -225,5 +225,82 @@ describe('lock-core bugs the simulation found, replayed (all fixed)', () => {
     const result = await runCase(config);
     const hold = result.holds[0];
     expect(hold?.endedBy, describeResult(result)).toBe('release');
+  });
+});
+
+/** A contender's script of one step (the conditional strategy's recorded cases are written out). */
+const step = (mode: 'exclusive' | 'shared', gapMs: number, holdMs: number) => ({
+  gapMs,
+  mode,
+  holdMs,
+  blocking: false,
+  timeoutMs: undefined,
+  writes: 0,
+  fault: undefined,
+});
+const quietStore = {
+  versioned: false,
+  listVersions: false,
+  digest: 'md5' as const,
+  conditionalPut: 'atomic' as const,
+  granularityMs: 1,
+  skewMs: 0,
+  frontEnds: 1,
+  latencyMs: [1, 1] as const,
+  writeMs: 0,
+  staleMs: 0,
+  staleP: 0,
+  staleMode: 'monotonic' as const,
+  unboundedP: 0,
+  failP: 0,
+  lostP: 0,
+  maxAttempts: 1,
+};
+const conditionalCase = (
+  seed: number,
+  store: Partial<typeof quietStore>,
+  scripts: ReturnType<typeof step>[][],
+  faultWindowMs = 0,
+): SimConfig => ({
+  seed,
+  strategy: 'conditional',
+  store: { ...quietStore, ...store },
+  lock: { leaseMs: 1000, settleExtraMs: 0, marginExtraMs: 0, pollIntervalMs: 50 },
+  contenders: scripts.map((steps) => ({ kind: 'ts', drift: 0, wallOffsetMs: 0, steps })),
+  faultWindowMs,
+  finalAcquire: false,
+  janitor: false,
+  violation: 'none',
+});
+
+describe('conditional-strategy bugs the simulation found, replayed from their shrunk cases (all fixed)', () => {
+  it('K12: a shared holder ended its turn with floor n + 1, so a later exclusive turn entered beside a running shared one', async () => {
+    // c1 shared holds turn 1; c0 shared takes turn 2 and releases at once, claiming every turn
+    // below 3 over; c0's exclusive turn 3 trusted that claim while turn 1 still ran
+    const config = conditionalCase(0, {}, [
+      [step('shared', 3, 0), step('exclusive', 0, 0)],
+      [step('shared', 0, 20)],
+    ]);
+    const result = await runCase(config);
+    expect(checkSafety(result), describeResult(result)).toEqual([]);
+    expect(result.holds.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('K13: after a create failed with a 503, the next number was tried, so a turn existed without the one below it', async () => {
+    // c0's create of turn 4 got a 503 and it moved on to 5; c1 later created 4, which c0 had
+    // taken for collected (everything below a missing number is over): both held at once
+    const config = conditionalCase(
+      2,
+      { failP: 0.02 },
+      [
+        [step('exclusive', 347, 0), step('exclusive', 0, 0)],
+        [step('exclusive', 378, 0)],
+        [step('exclusive', 0, 0), step('exclusive', 0, 364)],
+      ],
+      378,
+    );
+    const result = await runCase(config);
+    expect(checkSafety(result), describeResult(result)).toEqual([]);
+    expect(result.holds.length).toBeGreaterThanOrEqual(3);
   });
 });
