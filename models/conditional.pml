@@ -51,6 +51,10 @@
 #ifndef LEASES
 #define LEASES 1     /* 0: no leases, keepers or breaking (holders trust for ever; GC runs, faster) */
 #endif
+#ifndef LEASE_GC
+#define LEASE_GC 0   /* 1: a lease unchanged for 2 * LEASE ticks may be deleted (gc.ts: dead leases), its
+                        turn still running; waiters then time the "absent" state */
+#endif
 #ifndef LEASE
 #define LEASE 6      /* leaseMs: an observer breaks a turn whose lease state it has seen unchanged this long */
 #endif
@@ -162,12 +166,14 @@
  *   NO_BREAK              expired owners are never broken (liveness)
  *   ABANDON_FLOOR         an exclusive contender's done marker says n + 1 even when it did not enter
  *   BREAK_FLOOR           a breaker's done(m) says m + 1 whatever it knows of the turns below m
- *   SHARED_FLOOR          a shared holder's done marker says n + 1 (conditional-core.ts #release
- *                         does this: #endTurn(true) writes turn + 1 for either mode)
+ *   SHARED_FLOOR          a shared holder's done marker says n + 1 (the first, uncommitted
+ *                         conditional-core.ts did: #endTurn(true) wrote turn + 1 for either mode;
+ *                         fixed in fd657da, simulation regression K12)
  *   OMITTED_OVER          a turn a (stale, 0..D) listing does not show is taken as over
  *   GALLOP_ON_ERR         after a create that failed unapplied, the contender moves up as after
- *                         a 412 (conditional-core.ts #takeTurn: gallopFrontier from F, which takes
- *                         F + 1 to exist), leaving a gap that waiters above read as collected
+ *                         a 412 (the first, uncommitted conditional-core.ts #takeTurn did:
+ *                         gallopFrontier from F, which takes F + 1 to exist), leaving a gap that
+ *                         waiters above read as collected (fixed in fd657da, regression K13)
  * MARGIN_TOO_SMALL is a parameter: MARGIN < DRIFT. */
 
 #if LIVE
@@ -193,6 +199,9 @@ bit  tmode[T + 1];   /* turn t's mode: 1 exclusive */
 byte dn[T + 1];      /* done(t): 0 none, 1 released by its holder, 2 broken, 3 abandoned */
 byte fl[T + 1];      /* done(t)'s floor: every turn below it was over when the marker was written */
 bit  lex[N];         /* contender j's lease object exists */
+#if LEASE_GC
+byte lage[N];        /* ticks since j's lease was last written, capped at 2 * LEASE */
+#endif
 #if GC
 bit  ever[T + 1];    /* ghost: number t was created at some time */
 byte cage[T + 1];    /* ghost: ticks since turn t was created, capped at MAXAGE */
@@ -408,6 +417,9 @@ arrive:
 #endif
 #if LEASES
       lex[i] = 1;
+#if LEASE_GC
+      lage[i] = 0;
+#endif
       dlr[i] = WINDOW; rn[i] = R; keeping[i] = 1
 #else
       dlr[i] = INF
@@ -535,7 +547,7 @@ create:
         printf("MSC: t=%d c%d create turn %d fails unapplied (a retryable error); HEAD %d: 404\n", tnow, i, n, n);
 #ifdef GALLOP_ON_ERR
         printf("MSC: t=%d c%d gallops from F = %d as after a 412: takes %d to exist\n", tnow, i, n - 1, n);
-        n++; /* MUTANT (the implementation): gallopFrontier(f) starts from f.turn + 1 as existing */
+        n++; /* MUTANT (the first conditional-core.ts): gallopFrontier(f) takes f.turn + 1 to exist */
 #endif
         goto create
       :: true
@@ -653,7 +665,7 @@ giveup:
     if
     :: acquired[i] && mode[i] -> fw = n + 1 /* entered exclusive: every turn below n was over */
 #ifdef SHARED_FLOOR
-    :: acquired[i] && !mode[i] -> fw = n + 1 /* MUTANT (the implementation): shared turns below may still run */
+    :: acquired[i] && !mode[i] -> fw = n + 1 /* MUTANT (the first conditional-core.ts): shared turns below may still run */
 #endif
 #ifdef ABANDON_FLOOR
     :: !acquired[i] && mode[i] -> fw = n + 1 /* MUTANT: an exclusive turn that never entered */
@@ -762,7 +774,7 @@ end_gc:
   :: atomic {
       gclo <= T && towner[gclo] != 0 && GCOVER(gclo) && cage[gclo] >= RETAIN && gclo + KEEP <= fmax ->
       if
-      :: GCSKIP(gclo) -> skip /* a checkpoint: kept */
+      :: GCSKIP(gclo) -> printf("MSC: t=%d GC passes checkpoint %d (kept; over: %d)\n", tnow, gclo, dn[gclo] != 0) /* kept */
       :: else -> GCDELETE(gclo)
       fi;
       gclo++
@@ -770,6 +782,23 @@ end_gc:
   od
 }
 #endif
+#endif
+
+#if LEASE_GC
+/* gc.ts: a lease unchanged for two of its durations is deleted (at any time from then on) */
+#define LGC(k) :: atomic { lex[k] && lage[k] >= 2 * LEASE -> printf("MSC: t=%d GC deletes the lease of c%d\n", tnow, k); lex[k] = 0; lage[k] = 0 }
+active proctype LeaseGc() {
+end_lgc:
+  do
+  LGC(0)
+#if N >= 2
+  LGC(1)
+#endif
+#if N >= 3
+  LGC(2)
+#endif
+  od
+}
 #endif
 
 /* the clock: countdowns, keepers (lease-keeper.ts), observers' stopwatches */
@@ -805,6 +834,13 @@ active proctype Clock() {
         k = 1;
         do
         :: k <= T -> if :: towner[k] != 0 && tage[k] <= D -> tage[k]++ :: else fi; k++
+        :: else -> break
+        od;
+#endif
+#if LEASE_GC
+        k = 0;
+        do
+        :: k < N -> if :: lex[k] && lage[k] < 2 * LEASE -> lage[k]++ :: else fi; k++
         :: else -> break
         od;
 #endif
@@ -852,6 +888,9 @@ active proctype Clock() {
               od;
               m = 0;
               lex[k] = 1;
+#if LEASE_GC
+              lage[k] = 0;
+#endif
               printf("MSC: t=%d c%d renews\n", tnow, k);
               dlr[k] = WINDOW; rn[k] = R
             }
