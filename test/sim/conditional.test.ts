@@ -29,18 +29,18 @@ describe('conditional strategy', () => {
       collected += r.turnsCollected;
       return checkSafety(r);
     };
-    await assertSim(configArb(atomic(SAFETY)).map(conditional), counting, runs(500));
+    await assertSim(configArb(atomic(SAFETY)).map(conditional), counting, runs(400));
     // the cases exercise collection, not only the queue
     expect(collected).toBeGreaterThan(0);
     console.log(`[sim] conditional safety: ${collected} turns collected`);
   });
 
   it('property 2: tokens rise in acquisition order, the fenced resource takes no stale write', async () => {
-    await assertSim(configArb(atomic(FENCING)).map(conditional), checkFencing, runs(300));
+    await assertSim(configArb(atomic(FENCING)).map(conditional), checkFencing, runs(250));
   });
 
   it('property 3: every waiter acquires within the bound once faults stop', async () => {
-    await assertSim(configArb(atomic(LIVENESS)).map(conditional), checkLiveness, runs(300));
+    await assertSim(configArb(atomic(LIVENESS)).map(conditional), checkLiveness, runs(250));
   });
 
   it('mutant: on a store whose create-only writes are not atomic, safety fails', async () => {
