@@ -22,10 +22,10 @@ const FAST_POLL_MS = 100;
 /** Sequential round trips of an acquisition with no contention, besides the settle delay. */
 export const FLOOR_ROUND_TRIPS = {
   // lease PUT, ticket PUT seq-0, PUT seq-1, gate listing, confirming listing (∥ lease and fence
-  // listings), HEAD of the conditional strategy's marker (the strategies refuse each other), fence PUT
-  exclusive: 7,
+  // listings and the HEAD of the conditional strategy's marker), fence PUT
+  exclusive: 6,
   // the same without the fence
-  shared: 6,
+  shared: 5,
 };
 /**
  * The conditional strategy's, once the process knows the name (marker and frontier cached): lease

@@ -273,13 +273,10 @@ function locksSection(k) {
       contendedRows,
     ),
   );
-  const markerHead = k.floorRoundTrips.exclusive >= 7;
   let handoffNote =
     `Hand-off: from the holder's \`release()\` call to the next holder's \`acquire()\` resolving; floor: ` +
     'the release (its ticket deletes), the wait for the next poll (half the poll interval on average), ' +
-    (markerHead
-      ? "the settle delay and 3 round trips (confirming listing, the conditional strategy's marker HEAD, fence PUT)."
-      : 'the settle delay and 2 round trips (confirming listing, fence PUT).');
+    "the settle delay and 2 round trips (confirming listing with the conditional strategy's marker HEAD, fence PUT).";
   if (cond) {
     handoffNote +=
       ' Conditional: the release (done marker PUT ∥ lease DELETE), the wait for the next poll, no settle delay, ' +
