@@ -5,11 +5,16 @@
  *
  * @module
  */
+import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
+import { LockStateError } from '../errors.js';
 import type { ObjectStore } from '../store/types.js';
 import type { AcquireOptions, ResolvedLockOptions } from './defaults.js';
 import type { LockEvents } from './events.js';
-import type { LockKeys } from './names.js';
+import { exitInProgress } from './exit-cleanup.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { type LockKeys, leaseKey } from './names.js';
+import type { OwnObjects } from './own-objects.js';
 
 /** Where a lock is in its life. */
 export type LockState = 'idle' | 'acquiring' | 'held' | 'releasing' | 'lost';
@@ -47,4 +52,56 @@ export abstract class LockEngine extends EventEmitter<LockEvents> {
   abstract verify(options?: { signal?: AbortSignal | undefined }): Promise<boolean>;
   /** Called by the exit handler: abort an acquisition in progress, or release. */
   abstract releaseForExit(): Promise<void>;
+
+  /** Refuses to start an acquisition while the process is exiting on a signal. */
+  protected refuseWhileExiting(): void {
+    const exiting = this.options.cleanupOnExit ? exitInProgress() : undefined;
+    if (exiting !== undefined) {
+      throw new LockStateError(
+        `cannot acquire lock ${JSON.stringify(this.keys.name)}: the process is exiting on ${exiting}`,
+      );
+    }
+  }
+
+  /**
+   * The keeper of contender `lockId`'s lease, as both strategies write it: the body names the
+   * contender (`extra` adds to it at each renewal), `check` runs after each renewal while held,
+   * `renewed` is emitted while held.
+   */
+  protected newKeeper(
+    lockId: string,
+    hooks: {
+      own: OwnObjects;
+      check: (signal: AbortSignal) => Promise<boolean>;
+      onLost: (reason: string, cause?: unknown) => void;
+      extra?: () => Record<string, unknown>;
+    },
+  ): LeaseKeeper {
+    const { leaseMs, leaseMarginMs, runtime, mode } = this.options;
+    const owner = this.options.owner ?? `${hostname()}:${process.pid}`;
+    return new LeaseKeeper({
+      store: this.store,
+      key: leaseKey(this.keys, lockId, leaseMs),
+      leaseMs,
+      marginMs: leaseMarginMs,
+      runtime,
+      body: (renewal) =>
+        JSON.stringify({
+          lockId,
+          mode,
+          owner,
+          value: this.options.value,
+          leaseMs,
+          ...hooks.extra?.(),
+          renewal,
+          renewedAt: new Date(runtime.wallNow()).toISOString(),
+        }),
+      check: (signal) => (this.state === 'held' ? hooks.check(signal) : Promise.resolve(true)),
+      onRenewed: (renewal, deadlineMs) => {
+        if (this.state === 'held') this.emit('renewed', { renewal, validForMs: deadlineMs - runtime.now() });
+      },
+      onLost: hooks.onLost,
+      own: hooks.own,
+    });
+  }
 }

@@ -38,6 +38,21 @@ export interface TicketStatus extends TicketInfo {
   turn?: number | undefined;
 }
 
+/** Options of an inspection (`wallNowMs`: our wall clock, for ages shown). */
+export interface InspectOptions {
+  readOwners?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  wallNowMs?: number | undefined;
+}
+
+/** Options of breaking old contenders. */
+export interface BreakOptions {
+  olderThanMs: number;
+  exceptLockId?: string | undefined;
+  signal?: AbortSignal | undefined;
+  wallNowMs: number;
+}
+
 /**
  * Inspects a lock: tickets oldest first, with lease state and who holds it; for a name of the
  * conditional strategy (its marker exists), the running turns in turn order.
@@ -45,11 +60,7 @@ export interface TicketStatus extends TicketInfo {
 export async function inspectLock(
   store: ObjectStore,
   keys: LockKeys,
-  options: {
-    readOwners?: boolean | undefined;
-    signal?: AbortSignal | undefined;
-    wallNowMs?: number | undefined;
-  } = {},
+  options: InspectOptions = {},
 ): Promise<TicketStatus[]> {
   if (await readMarker(store, keys, options.signal)) return inspectTurns(store, keys, options);
   return inspectTickets(store, keys, options);
@@ -58,11 +69,7 @@ export async function inspectLock(
 async function inspectTickets(
   store: ObjectStore,
   keys: LockKeys,
-  options: {
-    readOwners?: boolean | undefined;
-    signal?: AbortSignal | undefined;
-    wallNowMs?: number | undefined;
-  } = {},
+  options: InspectOptions = {},
 ): Promise<TicketStatus[]> {
   const [tickets, leases] = await Promise.all([
     listTickets(store, keys, options.signal),
@@ -81,7 +88,8 @@ async function inspectTickets(
   );
 }
 
-async function leaseInfo(
+/** What the store shows of a contender's lease; with `readOwners`, who holds it and its value. */
+export async function leaseInfo(
   store: ObjectStore,
   lease: ListedLease | undefined,
   now: number,
@@ -117,27 +125,13 @@ async function leaseInfo(
 export async function breakOldTickets(
   store: ObjectStore,
   keys: LockKeys,
-  options: {
-    olderThanMs: number;
-    exceptLockId?: string | undefined;
-    signal?: AbortSignal | undefined;
-    wallNowMs: number;
-  },
+  options: BreakOptions,
 ): Promise<string[]> {
   if (await readMarker(store, keys, options.signal)) return breakOldTurns(store, keys, options);
   return breakTickets(store, keys, options);
 }
 
-async function breakTickets(
-  store: ObjectStore,
-  keys: LockKeys,
-  options: {
-    olderThanMs: number;
-    exceptLockId?: string | undefined;
-    signal?: AbortSignal | undefined;
-    wallNowMs: number;
-  },
-): Promise<string[]> {
+async function breakTickets(store: ObjectStore, keys: LockKeys, options: BreakOptions): Promise<string[]> {
   const [tickets, leases] = await Promise.all([
     listTickets(store, keys, options.signal),
     listLeases(store, keys, options.signal),

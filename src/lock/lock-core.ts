@@ -1,39 +1,16 @@
-/**
- * The state machine of one lock: write a ticket, win the election, hold it under a lease, release.
- *
- * `LockCore` does the work; the `Lock` facades users hold (see `lock.ts`) delegate to it. The steps of
- * an acquisition, in order (DESIGN §3):
- *
- * 1. start the lease (written before the ticket, so a ticket never exists without one);
- * 2. write the ticket, seq-0 then seq-1 (or recover an existing one by id);
- * 3. self-visibility gate: list until our own ticket is complete in the listing;
- * 4. election over each listing; while waiting, poll with jitter and break blockers whose lease
- *    expired; a winning listing must be confirmed by another after `settleDelayMs`;
- * 5. for an exclusive lock, take the next fencing token.
- *
- * @module
- */
-
-import { hostname } from 'node:os';
-import {
-  isNotFound,
-  LockLostError,
-  LockStateError,
-  StrategyConflictError,
-  TicketLostError,
-} from '../errors.js';
+import { LockLostError, LockStateError, StrategyConflictError, TicketLostError } from '../errors.js';
 import { abortReason } from '../http/abort.js';
 import type { ObjectStore } from '../store/types.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
 import { runElection, type Won } from './election-loop.js';
 import { LockEngine, type LockState } from './engine.js';
 import type { TicketInfo } from './events.js';
-import { exitInProgress, registerForExit } from './exit-cleanup.js';
+import { registerForExit } from './exit-cleanup.js';
 import { FENCE_PRUNE_EVERY, pruneFences, takeFencingToken } from './fencing.js';
 import { awaitOwnTicket } from './gate.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import type { LeaseKeeper } from './lease-keeper.js';
 import { listOwnTicket, writeTicket } from './lock-store.js';
-import { type LockKeys, leaseKey, newLockId, turnKey } from './names.js';
+import { type LockKeys, newLockId, turnKey } from './names.js';
 import { OwnObjects } from './own-objects.js';
 import { isComplete, type Ticket } from './ticket.js';
 
@@ -157,40 +134,12 @@ export class LockCore extends LockEngine {
 
   async #startLease(lockId: string, signal: AbortSignal): Promise<void> {
     // checked here and registered below in the same turn, so a signal cannot fall between
-    const exiting = this.options.cleanupOnExit ? exitInProgress() : undefined;
-    if (exiting !== undefined) {
-      throw new LockStateError(
-        `cannot acquire lock ${JSON.stringify(this.keys.name)}: the process is exiting on ${exiting}`,
-      );
-    }
-    const { leaseMs, leaseMarginMs, runtime, mode } = this.options;
-    const owner = this.options.owner ?? `${hostname()}:${process.pid}`;
-    const keeper = new LeaseKeeper({
-      store: this.store,
-      key: leaseKey(this.keys, lockId, leaseMs),
-      leaseMs,
-      marginMs: leaseMarginMs,
-      runtime,
-      body: (renewal) =>
-        JSON.stringify({
-          lockId,
-          mode,
-          owner,
-          value: this.options.value,
-          leaseMs,
-          renewal,
-          renewedAt: new Date(runtime.wallNow()).toISOString(),
-        }),
-      check: async (checkSignal) => {
-        if (this.#state !== 'held') return true;
-        const { ticket } = await listOwnTicket(this.store, this.keys, lockId, checkSignal);
-        return isComplete(ticket);
-      },
-      onRenewed: (renewal, deadlineMs) => {
-        if (this.#state === 'held') this.emit('renewed', { renewal, validForMs: deadlineMs - runtime.now() });
-      },
-      onLost: (reason, cause) => this.#onLost(reason, cause),
+    this.refuseWhileExiting();
+    const keeper = this.newKeeper(lockId, {
       own: this.#own,
+      check: async (checkSignal) =>
+        isComplete((await listOwnTicket(this.store, this.keys, lockId, checkSignal)).ticket),
+      onLost: (reason, cause) => this.#onLost(reason, cause),
     });
     this.#keeper = keeper;
     // before the first write: a signal while the lease is being written must find the handler, or

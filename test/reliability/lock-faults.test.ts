@@ -87,6 +87,43 @@ function planChaos(storm: boolean): void {
     proxy.inject(fault, { times: Number.POSITIVE_INFINITY, probability });
 }
 
+/** Contender processes that reach Ceph through the proxy (3 attempts per call), until `untilMs`. */
+function chaosContenders(count: number, name: string, logPath: string, untilMs: number, lockOptions: object) {
+  return Array.from({ length: count }, () =>
+    startWorker({
+      role: 'contend',
+      s3: sessionOptions(direct.bucket, {
+        endpoint: proxy.endpoint,
+        idleTimeoutMs: 1_500,
+        retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 1_000 },
+      }),
+      names: [name],
+      logPath,
+      untilMs,
+      sharedRatio: 0.3,
+      holdMs: [10, 120],
+      pauseMs: [0, 50],
+      lockOptions,
+      fenceUrl: resource.endpoint,
+    }),
+  );
+}
+
+/** Background chaos with a storm every few seconds until `endMs`, then none; resolves with the storms run. */
+async function chaosUntil(endMs: number): Promise<number> {
+  let storms = 0;
+  while (Date.now() < endMs) {
+    await new Promise((r) => setTimeout(r, Math.min(STORM_EVERY_MS, endMs - Date.now())));
+    if (Date.now() >= endMs) break;
+    planChaos(true);
+    storms++;
+    await new Promise((r) => setTimeout(r, STORM_MS));
+    planChaos(false);
+  }
+  proxy.reset();
+  return storms;
+}
+
 describe('locks through a faulty network', () => {
   it('contenders stay safe under every fault kind, and nothing is orphaned once faults stop', async () => {
     const name = 'chaos';
@@ -96,35 +133,9 @@ describe('locks through a faulty network', () => {
     const contenders = 6;
     const started = Date.now();
     planChaos(false);
-    const workers = Array.from({ length: contenders }, () =>
-      startWorker({
-        role: 'contend',
-        s3: sessionOptions(direct.bucket, {
-          endpoint: proxy.endpoint,
-          idleTimeoutMs: 1_500,
-          retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 1_000 },
-        }),
-        names: [name],
-        logPath,
-        untilMs: started + chaosMs + calmMs,
-        sharedRatio: 0.3,
-        holdMs: [10, 120],
-        pauseMs: [0, 50],
-        lockOptions: LOCK_OPTIONS,
-        fenceUrl: resource.endpoint,
-      }),
-    );
+    const workers = chaosContenders(contenders, name, logPath, started + chaosMs + calmMs, LOCK_OPTIONS);
     // chaos with a storm every few seconds, then calm
-    let storms = 0;
-    while (Date.now() - started < chaosMs) {
-      await new Promise((r) => setTimeout(r, Math.min(STORM_EVERY_MS, chaosMs - (Date.now() - started))));
-      if (Date.now() - started >= chaosMs) break;
-      planChaos(true);
-      storms++;
-      await new Promise((r) => setTimeout(r, STORM_MS));
-      planChaos(false);
-    }
-    proxy.reset();
+    const storms = await chaosUntil(started + chaosMs);
     const faults = { ...proxy.counts.byFault };
     const requestsUnderChaos = proxy.counts.requests;
 
@@ -182,35 +193,14 @@ describe('the conditional strategy through a faulty network', () => {
     const calmMs = 3_000;
     const started = Date.now();
     planChaos(false);
-    const workers = Array.from({ length: 6 }, () =>
-      startWorker({
-        role: 'contend',
-        s3: sessionOptions(direct.bucket, {
-          endpoint: proxy.endpoint,
-          idleTimeoutMs: 1_500,
-          retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 1_000 },
-        }),
-        names: [name],
-        logPath,
-        untilMs: started + chaosMs + calmMs,
-        sharedRatio: 0.3,
-        holdMs: [10, 120],
-        pauseMs: [0, 50],
-        // checkpoints every 4 turns, so that collection runs under the faults too
-        lockOptions: { strategy: 'conditional', leaseMs, pollIntervalMs: 120, turns: { checkpointEvery: 4 } },
-        fenceUrl: resource.endpoint,
-      }),
-    );
-    let storms = 0;
-    while (Date.now() - started < chaosMs) {
-      await new Promise((r) => setTimeout(r, Math.min(STORM_EVERY_MS, chaosMs - (Date.now() - started))));
-      if (Date.now() - started >= chaosMs) break;
-      planChaos(true);
-      storms++;
-      await new Promise((r) => setTimeout(r, STORM_MS));
-      planChaos(false);
-    }
-    proxy.reset();
+    // checkpoints every 4 turns, so that collection runs under the faults too
+    const workers = chaosContenders(6, name, logPath, started + chaosMs + calmMs, {
+      strategy: 'conditional',
+      leaseMs,
+      pollIntervalMs: 120,
+      turns: { checkpointEvery: 4 },
+    });
+    const storms = await chaosUntil(started + chaosMs);
     const quietAt = Date.now();
     const faults = { ...proxy.counts.byFault };
     const stats = mergeStats(await Promise.all(workers.map(finalStats)));

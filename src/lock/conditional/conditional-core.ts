@@ -1,15 +1,3 @@
-/**
- * The conditional strategy's state machine: take a turn with a create-only write, wait for the
- * turns before it, hold under a lease, end the turn with a create-only done marker.
- *
- * An acquisition, uncontended and with the frontier known, is two round trips and no settle delay:
- * (1) the lease PUT, with the check that no ticket-strategy contender uses the name; (2) the turn's
- * create beside a GET of the previous turn's done marker, whose floor says every earlier turn is
- * over. See docs/conditional-strategy.md for the argument and models/conditional.pml for the model.
- *
- * @module
- */
-import { hostname } from 'node:os';
 import {
   isRetryableError,
   LockLostError,
@@ -22,8 +10,8 @@ import type { ObjectStore } from '../../store/types.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from '../defaults.js';
 import { LockEngine, type LockState } from '../engine.js';
 import type { TicketInfo } from '../events.js';
-import { exitInProgress, registerForExit } from '../exit-cleanup.js';
-import { LeaseKeeper } from '../lease-keeper.js';
+import { registerForExit } from '../exit-cleanup.js';
+import type { LeaseKeeper } from '../lease-keeper.js';
 import { deleteRefs, listTickets } from '../lock-store.js';
 import { type LockKeys, leaseKey, newLockId } from '../names.js';
 import { OwnObjects } from '../own-objects.js';
@@ -175,40 +163,15 @@ export class ConditionalCore extends LockEngine {
   }
 
   async #startLease(lockId: string, signal: AbortSignal): Promise<void> {
-    const exiting = this.options.cleanupOnExit ? exitInProgress() : undefined;
-    if (exiting !== undefined) {
-      throw new LockStateError(
-        `cannot acquire lock ${JSON.stringify(this.keys.name)}: the process is exiting on ${exiting}`,
-      );
-    }
-    const { leaseMs, leaseMarginMs, runtime, mode } = this.options;
-    const owner = this.options.owner ?? `${hostname()}:${process.pid}`;
-    const keeper = new LeaseKeeper({
-      store: this.store,
-      key: leaseKey(this.keys, lockId, leaseMs),
-      leaseMs,
-      marginMs: leaseMarginMs,
-      runtime,
-      body: (renewal) =>
-        JSON.stringify({
-          lockId,
-          mode,
-          owner,
-          value: this.options.value,
-          leaseMs,
-          turn: this.#turn,
-          renewal,
-          renewedAt: new Date(runtime.wallNow()).toISOString(),
-        }),
-      check: async (checkSignal) => {
-        if (this.#state !== 'held' || this.#turn === undefined) return true;
-        return (await readDone(this.store, this.keys, this.#turn, checkSignal)) === undefined;
-      },
-      onRenewed: (renewal, deadlineMs) => {
-        if (this.#state === 'held') this.emit('renewed', { renewal, validForMs: deadlineMs - runtime.now() });
-      },
-      onLost: (reason, cause) => this.#onLost(reason, cause),
+    this.refuseWhileExiting();
+    const keeper = this.newKeeper(lockId, {
       own: this.#own,
+      // held: nobody ended our turn for us
+      check: async (checkSignal) =>
+        this.#turn === undefined ||
+        (await readDone(this.store, this.keys, this.#turn, checkSignal)) === undefined,
+      onLost: (reason, cause) => this.#onLost(reason, cause),
+      extra: () => ({ turn: this.#turn }),
     });
     this.#keeper = keeper;
     if (this.options.cleanupOnExit) this.#unregisterExit = registerForExit(this);

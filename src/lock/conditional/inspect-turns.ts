@@ -5,7 +5,7 @@
  * @module
  */
 import type { ObjectStore } from '../../store/types.js';
-import type { LeaseInfo, TicketStatus } from '../inspect.js';
+import { type BreakOptions, type InspectOptions, leaseInfo, type TicketStatus } from '../inspect.js';
 import { deleteRefs, listLeases } from '../lock-store.js';
 import type { LockKeys } from '../names.js';
 import { createDone, headTurn, listQueue } from './turn-store.js';
@@ -14,11 +14,7 @@ import { createDone, headTurn, listQueue } from './turn-store.js';
 export async function inspectTurns(
   store: ObjectStore,
   keys: LockKeys,
-  options: {
-    readOwners?: boolean | undefined;
-    signal?: AbortSignal | undefined;
-    wallNowMs?: number | undefined;
-  } = {},
+  options: InspectOptions = {},
 ): Promise<TicketStatus[]> {
   const [queue, leases] = await Promise.all([
     listQueue(store, keys, 1, Number.MAX_SAFE_INTEGER, options.signal),
@@ -36,26 +32,6 @@ export async function inspectTurns(
     anyBefore = true;
     if (facts.mode === 'exclusive') exclusiveBefore = true;
     const lease = facts.lockId === undefined ? undefined : leases.get(facts.lockId);
-    let leaseInfo: LeaseInfo | undefined;
-    if (lease) {
-      leaseInfo = {
-        leaseMs: lease.leaseMs,
-        lastModified: lease.lastModified,
-        stale: now - lease.lastModified.getTime() > lease.leaseMs,
-      };
-      if (options.readOwners) {
-        try {
-          const body = await (await store.getObject(lease.key, { signal: options.signal })).json<{
-            owner?: unknown;
-            value?: unknown;
-          }>();
-          if (typeof body.owner === 'string') leaseInfo.owner = body.owner;
-          if (body.value !== undefined) leaseInfo.value = body.value;
-        } catch {
-          // released meanwhile
-        }
-      }
-    }
     out.push({
       lockId: facts.lockId ?? `turn ${turn}`,
       mode: facts.mode,
@@ -64,7 +40,7 @@ export async function inspectTurns(
       timestamp: listed.lastModified,
       ageMs: Math.max(0, now - listed.lastModified.getTime()),
       holding,
-      lease: leaseInfo,
+      lease: await leaseInfo(store, lease, now, options),
       turn,
     });
   }
@@ -82,12 +58,7 @@ export async function inspectTurns(
 export async function breakOldTurns(
   store: ObjectStore,
   keys: LockKeys,
-  options: {
-    olderThanMs: number;
-    exceptLockId?: string | undefined;
-    signal?: AbortSignal | undefined;
-    wallNowMs: number;
-  },
+  options: BreakOptions,
 ): Promise<string[]> {
   const { signal } = options;
   const [queue, leases] = await Promise.all([
