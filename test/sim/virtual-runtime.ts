@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { LockRuntime } from '../../src/lock/runtime.js';
+import { type LockRuntime, suspendAwareClock } from '../../src/lock/runtime.js';
 import type { Prng } from './prng.js';
 import { type Scheduler, type SimProcess, US } from './scheduler.js';
 
@@ -27,6 +27,8 @@ export class VirtualRuntime implements LockRuntime {
   readonly #clock: ClockParams;
   readonly #prng: Prng;
   readonly #rate: number;
+  /** The same combination of the two clocks as real time uses (src/lock/runtime.ts). */
+  readonly suspendAwareNow: () => number;
 
   constructor(scheduler: Scheduler, process: SimProcess, clock: ClockParams, prng: Prng) {
     this.#scheduler = scheduler;
@@ -34,6 +36,10 @@ export class VirtualRuntime implements LockRuntime {
     this.#clock = clock;
     this.#prng = prng;
     this.#rate = 1 + clock.drift;
+    this.suspendAwareNow = suspendAwareClock(
+      () => this.now(),
+      () => this.wallNow(),
+    );
   }
 
   now(): number {

@@ -7,7 +7,13 @@ import type { LockRuntime } from '../../../src/lock/runtime.js';
 import type { ObjectStore, PutObjectOptions } from '../../../src/store/types.js';
 
 /** Real timers faked by vitest: the keeper's clock and sleeps run on them. */
-const runtime: LockRuntime = { now: () => Date.now(), wallNow: () => Date.now(), sleep, random: () => 0.5 };
+const runtime: LockRuntime = {
+  now: () => Date.now(),
+  suspendAwareNow: () => Date.now(),
+  wallNow: () => Date.now(),
+  sleep,
+  random: () => 0.5,
+};
 
 /** A store whose puts take `latencyMs` and fail while `failing` is set. */
 function fakeStore() {
