@@ -145,28 +145,38 @@ async function breakExpired(
 ): Promise<boolean> {
   const { store, keys, runtime, signal } = ctx;
   let leases: Awaited<ReturnType<typeof listLeases>>;
+  // before the request: an unchanged lease is known unchanged only up to here (T1, lease-observer.ts)
+  const sentMs = runtime.now();
   try {
     leases = await listLeases(store, keys, signal);
   } catch (error) {
     if (isRetryableError(error) && !signal.aborted) return false; // judged again at the next poll
     throw error;
   }
-  observer.observe(leases, runtime.now());
-  const dead = blockers.filter((b) => observer.state(b.lockId, runtime.now()) === 'expired');
+  observer.observe(leases, { sentMs, receivedMs: runtime.now() });
+  const dead = blockers.filter((b) => observer.state(b.lockId) === 'expired');
+  const done: Ticket[] = [];
   for (const ticket of dead) {
-    await deleteContender(store, keys, ticket.lockId, { signal });
+    try {
+      await deleteContender(store, keys, ticket.lockId, { signal });
+    } catch (error) {
+      // a failed break is tried again at the next poll, where the lease is judged again
+      if (isRetryableError(error) && !signal.aborted) break;
+      throw error;
+    }
     broken.add(ticket.lockId);
+    done.push(ticket);
     ctx.onBroke(ticket.lockId, 'lease expired');
   }
   const orphans = [...leases.keys()].filter(
-    (id) => !tickets.has(id) && id !== ctx.lockId && observer.state(id, runtime.now()) === 'expired',
+    (id) => !tickets.has(id) && id !== ctx.lockId && observer.state(id) === 'expired',
   );
   for (const id of orphans) {
     // best effort: an orphan lease blocks nobody, so a failure here must not fail the acquisition
     await deleteContender(store, keys, id, { signal }).catch(() => {});
     ctx.onBroke(id, 'lease expired without a ticket');
   }
-  return dead.length > 0;
+  return done.length > 0;
 }
 
 /**

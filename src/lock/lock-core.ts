@@ -9,8 +9,8 @@ import { registerForExit } from './exit-cleanup.js';
 import { FENCE_PRUNE_EVERY, pruneFences, takeFencingToken } from './fencing.js';
 import { awaitOwnTicket } from './gate.js';
 import type { LeaseKeeper } from './lease-keeper.js';
-import { listOwnTicket, writeTicket } from './lock-store.js';
-import { type LockKeys, newLockId, turnKey } from './names.js';
+import { deleteRefs, listEntries, listOwnTicket, writeTicket } from './lock-store.js';
+import { type LockKeys, leaseKey, newLockId, turnKey } from './names.js';
 import { OwnObjects } from './own-objects.js';
 import { isComplete, type Ticket } from './ticket.js';
 
@@ -123,7 +123,8 @@ export class LockCore extends LockEngine {
       }
     }
     await this.#startLease(lockId, signal);
-    if (!recovering) await writeTicket(this.store, this.keys, lockId, this.options.mode, this.#own, signal);
+    if (recovering) await this.#dropOtherLeases(lockId, signal);
+    else await writeTicket(this.store, this.keys, lockId, this.options.mode, this.#own, signal);
     return awaitOwnTicket(this.store, this.keys, lockId, {
       runtime: this.options.runtime,
       timeoutMs: this.options.visibilityTimeoutMs,
@@ -146,6 +147,22 @@ export class LockCore extends LockEngine {
     // the process ends at once and leaves the lease behind
     if (this.options.cleanupOnExit) this.#unregisterExit = registerForExit(this);
     await keeper.start(signal);
+  }
+
+  /**
+   * A recovered ticket may carry a lease written with another `leaseMs` (the lease key names it):
+   * once ours is written, that one goes, so that no observer times a key nobody renews (T5).
+   */
+  async #dropOtherLeases(lockId: string, signal: AbortSignal): Promise<void> {
+    const ours = leaseKey(this.keys, lockId, this.options.leaseMs);
+    const others = (await listEntries(this.store, `${this.keys.leasePrefix}${lockId}.`, signal)).filter(
+      (e) => e.key !== ours && e.isDeleteMarker !== true,
+    );
+    await deleteRefs(
+      this.store,
+      others.map((e) => ({ key: e.key, versionId: e.versionId })),
+      signal,
+    );
   }
 
   /** Step 4: the election (see election-loop.ts). */
