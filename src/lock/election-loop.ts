@@ -9,7 +9,7 @@ import type { ObjectStore } from '../store/types.js';
 import { evaluateElection } from './election.js';
 import { listFenceTokens } from './fencing.js';
 import { LeaseObserver, type ListedLease } from './lease-observer.js';
-import { deleteContender, listLeases, listTickets } from './lock-store.js';
+import { deleteContender, listLeases, listLeasesTimed, listTickets } from './lock-store.js';
 import { type LockKeys, turnKey } from './names.js';
 import type { LockRuntime } from './runtime.js';
 import type { LockMode, Ticket } from './ticket.js';
@@ -144,16 +144,16 @@ async function breakExpired(
   broken: Set<string>,
 ): Promise<boolean> {
   const { store, keys, runtime, signal } = ctx;
-  let leases: Awaited<ReturnType<typeof listLeases>>;
-  // before the request: an unchanged lease is known unchanged only up to here (T1, lease-observer.ts)
-  const sentMs = runtime.now();
+  let leases: Map<string, ListedLease>;
   try {
-    leases = await listLeases(store, keys, signal);
+    // timed on both sides of the request: a stall after the answer never counts (T1, lease-observer.ts)
+    const listed = await listLeasesTimed(store, keys, runtime, signal);
+    leases = listed.leases;
+    observer.observe(leases, listed.times);
   } catch (error) {
     if (isRetryableError(error) && !signal.aborted) return false; // judged again at the next poll
     throw error;
   }
-  observer.observe(leases, { sentMs, receivedMs: runtime.now() });
   const dead = blockers.filter((b) => observer.state(b.lockId) === 'expired');
   const done: Ticket[] = [];
   for (const ticket of dead) {

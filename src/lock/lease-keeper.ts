@@ -125,7 +125,8 @@ export class LeaseKeeper {
         lastError = error;
         failures++;
         // retry soon, but spread out: the deadline is what ends the attempts
-        nextAt = clock() + Math.min(interval, 250 * 2 ** Math.min(failures, 5)) * (0.5 + runtime.random() / 2);
+        nextAt =
+          clock() + Math.min(interval, 250 * 2 ** Math.min(failures, 5)) * (0.5 + runtime.random() / 2);
       }
     }
   }

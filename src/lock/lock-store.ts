@@ -5,9 +5,10 @@
  * @module
  */
 import type { ObjectStore } from '../store/types.js';
-import { type ListedLease, parseLeases } from './lease-observer.js';
+import { type ListedLease, type ListingTimes, parseLeases } from './lease-observer.js';
 import { type LockKeys, type TicketSeq, ticketKey } from './names.js';
 import type { OwnObjects } from './own-objects.js';
+import type { LockRuntime } from './runtime.js';
 import { type ListingEntry, type LockMode, parseTickets, TICKET_BODY, type Ticket } from './ticket.js';
 
 /** One listed object version to delete (versionId undefined: the key as a whole). */
@@ -56,6 +57,21 @@ export async function listOwnTicket(
     .filter((e) => e.isDeleteMarker !== true)
     .map((e) => ({ key: e.key, versionId: e.versionId }));
   return { ticket, versions };
+}
+
+/**
+ * The lease objects of a lock, with when the listing was sent and when it arrived on `runtime`'s
+ * monotonic clock (what a `LeaseObserver` needs: see lease-observer.ts).
+ */
+export async function listLeasesTimed(
+  store: ObjectStore,
+  keys: LockKeys,
+  runtime: LockRuntime,
+  signal?: AbortSignal,
+): Promise<{ leases: Map<string, ListedLease>; times: ListingTimes }> {
+  const sentMs = runtime.now();
+  const leases = await listLeases(store, keys, signal);
+  return { leases, times: { sentMs, receivedMs: runtime.now() } };
 }
 
 /** The lease objects of a lock (current versions only). */

@@ -25,6 +25,7 @@ import { LOCK_DEFAULTS, type LockOptions } from './defaults.js';
 import { breakOldTickets, inspectLock, type TicketStatus } from './inspect.js';
 import { createLock, type Lock, type PendingLock, withLock } from './lock.js';
 import { lockKeys } from './names.js';
+import { realRuntime } from './runtime.js';
 
 /** Base of every session: the object API is the subclass's, the coordination API is shared. */
 export abstract class CoordinationSession implements ObjectStore {
@@ -78,8 +79,11 @@ export abstract class CoordinationSession implements ObjectStore {
   }
 
   /**
-   * Breaks (deletes) the tickets of lock `name` older than `olderThanMs` (default 2 hours), with
-   * their leases. Returns the broken lock ids. For dead locks left by crashed Python contenders.
+   * Breaks the dead contenders of lock `name` older than `olderThanMs` (default 2 hours): tickets
+   * (or, for the conditional strategy, turns) whose lease stays unchanged for its full duration while
+   * this call watches it — so the call takes about one lease when there is a candidate — and tickets
+   * without a lease (Python s3func contenders) by age alone. A holder that renews its lease is never
+   * broken. Returns the broken lock ids.
    */
   breakLocks(name: string, options: { olderThanMs?: number; signal?: AbortSignal } = {}): Promise<string[]> {
     validateOptions(options, ['olderThanMs', 'signal'], 'breakLocks');
@@ -87,7 +91,9 @@ export abstract class CoordinationSession implements ObjectStore {
     return breakOldTickets(this, lockKeys(name), {
       olderThanMs: options.olderThanMs ?? LOCK_DEFAULTS.breakAgeMs,
       signal: options.signal,
-      wallNowMs: Date.now(),
+      wallNowMs: realRuntime.wallNow(),
+      runtime: realRuntime,
+      staleMs: LOCK_DEFAULTS.settleDelayMs,
     });
   }
 }
