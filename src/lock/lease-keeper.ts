@@ -28,7 +28,7 @@ export interface LeaseKeeperOptions {
   runtime: LockRuntime;
   /** The body of each renewal; must differ every time (it carries a counter) so the ETag changes. */
   body: (renewal: number) => string;
-  /** Extra check after each renewal (our ticket still exists); false means the lock is lost. */
+  /** Extra check after each renewal (our ticket still exists, our turn was not ended); false means the lock is lost. */
   check?: ((signal: AbortSignal) => Promise<boolean>) | undefined;
   onRenewed?: ((renewal: number, deadlineMs: number) => void) | undefined;
   onLost: (reason: string, cause?: unknown) => void;
@@ -114,7 +114,7 @@ export class LeaseKeeper {
         if (clock() >= this.#deadlineMs) continue;
         this.#deadlineMs = started + leaseMs - this.#o.marginMs;
         if (this.#o.check && !(await this.#checkBefore(this.#deadlineMs - clock()))) {
-          this.#lose('our ticket is no longer in the store');
+          this.#lose('another contender removed our ticket or ended our turn');
           return;
         }
         this.#o.onRenewed?.(this.#renewals, this.#deadlineMs);

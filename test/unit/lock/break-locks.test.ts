@@ -35,7 +35,10 @@ describe('breaking old tickets', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(600);
     expect(holder.isHeld()).toBe(true);
     expect(await holder.verify()).toBe(true);
-    const other = store.lock('job', { ...FAST, runtime: { ...realRuntime, wallNow: () => Date.now() + 1e7 } });
+    const other = store.lock('job', {
+      ...FAST,
+      runtime: { ...realRuntime, wallNow: () => Date.now() + 1e7 },
+    });
     expect(await other.breakOtherLocks({ olderThanMs: 0 })).toEqual([]);
     expect(await holder.verify()).toBe(true);
     await holder.release();
