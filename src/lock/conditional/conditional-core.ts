@@ -22,7 +22,7 @@ import {
   gallopFrontier,
   rememberFrontier,
 } from './frontier.js';
-import { collectTurns } from './gc.js';
+import { collectsAfter, collectTurns } from './gc.js';
 import { LeaseWatch } from './lease-watch.js';
 import { ensureMarker, type TurnSettings } from './marker.js';
 import { qualifyStore } from './qualify.js';
@@ -510,7 +510,11 @@ export class ConditionalCore extends LockEngine {
         this.#holder?.abort(new LockLostError(this.keys.name, 'released'));
         await this.#endTurn(true);
         const settings = this.#settings;
-        if (settings && turn !== undefined && turn % settings.checkpointEvery === 0) {
+        if (
+          settings &&
+          turn !== undefined &&
+          collectsAfter(turn, settings, () => this.options.runtime.random())
+        ) {
           const frontier = cachedFrontier(this.store, this.keys)?.turn ?? turn;
           await collectTurns(this.store, this.keys, settings, frontier, turn).catch(() => {});
         }

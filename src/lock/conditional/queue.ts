@@ -107,7 +107,7 @@ export class TurnQueue {
     }
     const listed = await listQueue(this.#store, this.#keys, this.#floor, this.turn, signal);
     for (const [n, t] of listed.turns) this.#known.set(n, t);
-    for (const n of listed.done) this.#over.add(n);
+    for (const n of listed.done.keys()) this.#over.add(n);
     this.#raise(this.#floor);
     await this.#resolveUnlisted(listed.turns, signal);
     // the lowest are read consistently, together: a listing may lag behind their release
