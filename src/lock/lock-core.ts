@@ -1,6 +1,7 @@
 import { LockLostError, LockStateError, StrategyConflictError, TicketLostError } from '../errors.js';
 import { abortReason } from '../http/abort.js';
 import type { ObjectStore } from '../store/types.js';
+import { qualifyStore } from './conditional/qualify.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
 import { runElection, type Won } from './election-loop.js';
 import { LockEngine, type LockState } from './engine.js';
@@ -72,6 +73,7 @@ export class LockCore extends LockEngine {
     const signal = options.signal ? AbortSignal.any([options.signal, attempt.signal]) : attempt.signal;
     const started = runtime.now();
     try {
+      const createOnly = this.#createOnlyTrusted(signal);
       const firstListing = await this.#startTicket(signal);
       const won = await this.#elect(signal, blocking, deadline, firstListing);
       if (!won) {
@@ -80,7 +82,8 @@ export class LockCore extends LockEngine {
         return false;
       }
       await this.#checkNoTurns(won.conditionalMarker);
-      if (this.options.mode === 'exclusive') this.#fencingToken = await this.#takeToken(won, signal);
+      if (this.options.mode === 'exclusive')
+        this.#fencingToken = await this.#takeToken(won, createOnly, signal);
       if (!this.#keeper?.isLive())
         throw this.#lostError ?? new LockLostError(this.keys.name, 'the lease expired while acquiring');
       this.#state = 'held';
@@ -199,19 +202,39 @@ export class LockCore extends LockEngine {
   }
 
   /**
-   * Step 5: the fencing token. Where create-only puts are honoured, the fence listing taken with the
-   * confirming listing is used and a collision moves on to the next number. Elsewhere the listing
-   * waits `settleDelayMs` past the confirmation: a holder that acquired and released inside our
-   * settle window wrote its token before our confirming listing, so a listing one staleness bound
-   * later shows it (simulation counterexample K1).
+   * Step 5: the fencing token. Where create-only puts are honoured — the store qualified (measured
+   * by `qualifyStore`, or trusted with `trustConditionalWrites`), not merely offered the header —
+   * the fence listing taken with the confirming listing is used and a collision moves on to the next
+   * number. Elsewhere the listing waits `settleDelayMs` past the confirmation: a holder that acquired
+   * and released inside our settle window wrote its token before our confirming listing, so a listing
+   * one staleness bound later shows it (simulation counterexample K1). A store that accepts
+   * `If-None-Match: *` and ignores it (Ceph RGW 16 on a versioned bucket) would otherwise let two
+   * holders take one token (finding T3 of issue 14).
    */
-  async #takeToken(won: Won, signal: AbortSignal): Promise<number> {
-    let listed = won.fences;
-    if (!this.store.capabilities.conditionalPut) {
-      await this.options.runtime.sleep(this.options.settleDelayMs, signal);
-      listed = undefined;
-    }
-    return takeFencingToken(this.store, this.keys, this.#lockId as string, signal, listed);
+  async #takeToken(won: Won, createOnly: Promise<boolean>, signal: AbortSignal): Promise<number> {
+    const trusted = await createOnly;
+    if (!trusted) await this.options.runtime.sleep(this.options.settleDelayMs, signal);
+    return takeFencingToken(this.store, this.keys, this.#lockId as string, {
+      createOnly: trusted,
+      signal,
+      listed: trusted ? won.fences : undefined,
+    });
+  }
+
+  /**
+   * Whether this store's create-only writes can be relied on, decided beside the ticket writes (so it
+   * costs no time): the qualification verdict is cached per bucket and process; a failed measurement
+   * counts as no.
+   */
+  #createOnlyTrusted(signal: AbortSignal): Promise<boolean> {
+    if (this.options.mode !== 'exclusive' || !this.store.capabilities.conditionalPut)
+      return Promise.resolve(false);
+    if (this.options.trustConditionalWrites) return Promise.resolve(true);
+    const verdict = qualifyStore(this.store, { signal }).then(
+      (v) => v.qualified,
+      () => false,
+    );
+    return verdict;
   }
 
   /** Deletes our ticket and lease after a failed or abandoned acquisition, or on release. */
