@@ -12,7 +12,7 @@ import { LeaseObserver, type ListedLease } from './lease-observer.js';
 import { deleteContender, listLeases, listLeasesTimed, listTickets } from './lock-store.js';
 import { type LockKeys, turnKey } from './names.js';
 import type { LockRuntime } from './runtime.js';
-import type { LockMode, Ticket } from './ticket.js';
+import { type LockMode, matchesPin, type Ticket, type TicketPin } from './ticket.js';
 
 /** Jitter applied to the poll interval, so waiters do not list in lockstep. */
 const POLL_JITTER = 0.2;
@@ -21,6 +21,8 @@ export interface ElectionContext {
   store: ObjectStore;
   keys: LockKeys;
   lockId: string;
+  /** Our seq-1's last write (T4): a listing showing our ticket otherwise is stale for it. */
+  ownPin?: TicketPin | undefined;
   mode: LockMode;
   runtime: LockRuntime;
   settleDelayMs: number;
@@ -95,6 +97,8 @@ export async function runElection(ctx: ElectionContext): Promise<false | Won> {
     for (const id of broken)
       if (tickets.has(id)) tickets.delete(id);
       else broken.delete(id);
+    // a listing that shows our ticket before our last write of it is stale: as if it missed ours
+    if (!matchesPin(tickets.get(lockId), ctx.ownPin)) tickets.delete(lockId);
 
     const result = evaluateElection(tickets, { lockId, mode });
     if (result.outcome === 'lost') {

@@ -13,7 +13,7 @@ import type { LeaseKeeper } from './lease-keeper.js';
 import { deleteRefs, listEntries, listOwnTicket, writeTicket } from './lock-store.js';
 import { type LockKeys, leaseKey, newLockId, turnKey } from './names.js';
 import { OwnObjects } from './own-objects.js';
-import { isComplete, type Ticket } from './ticket.js';
+import { isComplete, type Ticket, type TicketPin } from './ticket.js';
 
 export type { LockState } from './engine.js';
 
@@ -31,6 +31,8 @@ export class LockCore extends LockEngine {
   #releasing: Promise<void> | undefined;
   #lostError: LockLostError | undefined;
   #acquiredAtMs: number | undefined;
+  /** How our seq-1 must be listed for a listing to reflect our last write of it (T4). */
+  #pin: TicketPin | undefined;
 
   constructor(store: ObjectStore, keys: LockKeys, options: ResolvedLockOptions) {
     super(store, keys, options);
@@ -113,6 +115,7 @@ export class LockCore extends LockEngine {
     this.#lockId = lockId;
     this.#own = new OwnObjects();
     this.#fencingToken = undefined;
+    this.#pin = undefined;
     if (recovering) {
       const { ticket } = await listOwnTicket(this.store, this.keys, lockId, signal);
       if (!ticket)
@@ -126,12 +129,19 @@ export class LockCore extends LockEngine {
       }
     }
     await this.#startLease(lockId, signal);
+    const { runtime, settleDelayMs } = this.options;
     if (recovering) await this.#dropOtherLeases(lockId, signal);
-    else await writeTicket(this.store, this.keys, lockId, this.options.mode, this.#own, signal);
+    else
+      this.#pin = await writeTicket(this.store, this.keys, lockId, this.options.mode, this.#own, {
+        runtime,
+        settleDelayMs,
+        signal,
+      });
     return awaitOwnTicket(this.store, this.keys, lockId, {
-      runtime: this.options.runtime,
+      runtime,
       timeoutMs: this.options.visibilityTimeoutMs,
       pollIntervalMs: this.options.pollIntervalMs,
+      pin: this.#pin,
       signal,
     });
   }
@@ -176,6 +186,7 @@ export class LockCore extends LockEngine {
       store: this.store,
       keys: this.keys,
       lockId: this.#lockId as string,
+      ownPin: this.#pin,
       blocking,
       deadline,
       signal,
