@@ -21,6 +21,7 @@ import type {
   StoreCapabilities,
 } from '../store/types.js';
 import { validateNumber, validateOptions } from '../store/validate.js';
+import { type ResetResult, resetConditional } from './conditional/reset.js';
 import { LOCK_DEFAULTS, type LockOptions } from './defaults.js';
 import { breakOldTickets, inspectLock, type TicketStatus } from './inspect.js';
 import { createLock, type Lock, type PendingLock, withLock } from './lock.js';
@@ -76,6 +77,18 @@ export abstract class CoordinationSession implements ObjectStore {
   ): Promise<TicketStatus[]> {
     validateOptions(options, ['readOwners', 'signal'], 'lockStatus');
     return inspectLock(this, lockKeys(name), options);
+  }
+
+  /**
+   * Gives lock `name` back from the conditional strategy: deletes its turns, done markers and marker,
+   * after writing a fence object above every fencing token its turns gave out, so that tokens keep
+   * rising when ticket contenders (or Python s3func) use the name next. Every process that used the
+   * name must have stopped first (processes cache a name's strategy for their life); it refuses,
+   * before deleting anything, while a turn is running. Resolves with what it did.
+   */
+  resetLock(name: string, options: { signal?: AbortSignal } = {}): Promise<ResetResult> {
+    validateOptions(options, ['signal'], 'resetLock');
+    return resetConditional(this, lockKeys(name), options.signal);
   }
 
   /**

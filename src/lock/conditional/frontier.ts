@@ -123,3 +123,8 @@ export function rememberFrontier(store: ObjectStore, keys: LockKeys, frontier: F
   )
     names.set(keys.name, frontier);
 }
+
+/** Forgets the cached frontier of `keys` (after a reset deleted its turns: see reset.ts). */
+export function forgetFrontier(store: ObjectStore, keys: LockKeys): void {
+  cache.get(store)?.delete(keys.name);
+}

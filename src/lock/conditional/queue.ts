@@ -36,6 +36,11 @@ export function knownFloor(store: ObjectStore, keys: LockKeys): number {
   return bounds.get(store)?.get(keys.name) ?? 1;
 }
 
+/** Forgets what this process knew of `keys`'s turns (after a reset deleted them: see reset.ts). */
+export function forgetFloor(store: ObjectStore, keys: LockKeys): void {
+  bounds.get(store)?.delete(keys.name);
+}
+
 function rememberFloor(store: ObjectStore, keys: LockKeys, floor: number): void {
   let names = bounds.get(store);
   if (!names) {

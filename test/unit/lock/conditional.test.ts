@@ -397,3 +397,34 @@ describe('conditional strategy: collection and the frontier', () => {
     await lock.release();
   });
 });
+
+describe('conditional strategy: giving a name back to tickets', () => {
+  it('resetLock carries fencing tokens over: tickets go on above the turns (M1)', async () => {
+    const store = new MemorySession();
+    for (let i = 0; i < 3; i++) {
+      const lock = createLock(store, 'moved', FAST);
+      expect(await lock.acquire()).toBe(true);
+      expect(lock.fencingToken).toBe(i + 1);
+      await lock.release();
+    }
+    const result = await store.resetLock('moved');
+    expect(result).toMatchObject({ reset: true, tokenFloor: 3 + 1024 });
+    expect(await keys(store, 'moved.turn.')).toEqual([]);
+    expect(await keys(store, 'moved.done.')).toEqual([]);
+    const ticket = createLock(store, 'moved', { strategy: 'ticket', settleDelayMs: 5, cleanupOnExit: false });
+    expect(await ticket.acquire()).toBe(true);
+    // the old procedure (delete the turns by hand) gave token 1 here
+    expect(ticket.fencingToken).toBe(3 + 1024 + 1);
+    await ticket.release();
+    expect(await store.resetLock('moved')).toEqual({ reset: false, tokenFloor: undefined, deleted: 0 });
+  });
+
+  it('resetLock refuses while a turn is running, before deleting anything', async () => {
+    const store = new MemorySession();
+    const holder = createLock(store, 'busy', FAST);
+    expect(await holder.acquire()).toBe(true);
+    await expect(store.resetLock('busy')).rejects.toThrow(/running turn/);
+    expect(await keys(store, 'busy.turn.')).toHaveLength(2);
+    await holder.release();
+  });
+});
