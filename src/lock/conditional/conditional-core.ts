@@ -50,6 +50,11 @@ export class ConditionalCore extends LockEngine {
   #releasing: Promise<void> | undefined;
   #lostError: LockLostError | undefined;
   #acquiredAtMs: number | undefined;
+  /**
+   * Numbers below our turn where a create of ours had no clear answer and the number was not ours
+   * when we looked: such a create can still land (a ghost turn of ours, with our lease).
+   */
+  readonly #ambiguous = new Set<number>();
 
   constructor(store: ObjectStore, keys: LockKeys, options: ResolvedLockOptions) {
     super(store, keys, options);
@@ -205,7 +210,8 @@ export class ConditionalCore extends LockEngine {
     if (!fresh(frontier)) frontier = await discover();
     let first = true;
     /** Numbers where a create of ours had no clear answer: a later 412 there may be our own (C2). */
-    const ambiguous = new Set<number>();
+    const ambiguous = this.#ambiguous;
+    ambiguous.clear();
     for (let creates = 0; ; creates++) {
       if (creates >= MAX_CREATES) {
         // contention, not failure: give up if we may not wait, else back off and go on
@@ -249,6 +255,7 @@ export class ConditionalCore extends LockEngine {
         // tells whose the turn is, or that the number is still free
         const head = await headTurn(this.store, this.keys, turn, signal);
         owner = head === undefined ? 'free' : head.lockId === lockId ? 'won' : 'taken';
+        if (owner === 'taken') ambiguous.delete(turn); // someone else's: ours can never land there
       }
       if (owner === 'won' && clock() - sentAtMs > trustMs) {
         // answered later than a create may take (a suspend, a stalled network): the number may be
@@ -263,6 +270,7 @@ export class ConditionalCore extends LockEngine {
         continue;
       }
       if (owner === 'won') {
+        ambiguous.delete(turn);
         this.#turn = turn;
         this.#queue = queue;
         rememberFrontier(this.store, this.keys, { turn, learnedAtMs: sentAtMs });
@@ -309,12 +317,14 @@ export class ConditionalCore extends LockEngine {
         continue;
       }
       pending = undefined;
-      if (blockers.length === 0) return true;
       try {
-        if (await this.#endGhosts(queue, blockers, signal)) continue;
+        // before entering too: a shared ghost of ours is no blocker of a shared turn, but it would
+        // hold up every exclusive turn behind it until our lease is gone
+        if ((await this.#endGhosts(queue, signal)) && blockers.length > 0) continue;
       } catch (error) {
         if (!isRetryableError(error) || signal.aborted) throw error; // tried again at the next poll
       }
+      if (blockers.length === 0) return true;
       const ids = blockers.map((b) => b.turn).join(',');
       if (ids !== lastBlockers) {
         lastBlockers = ids;
@@ -330,28 +340,36 @@ export class ConditionalCore extends LockEngine {
   }
 
   /**
-   * Ends turns of ours we are not waiting with: a create whose client saw a failure, then a HEAD
-   * that found the number free, and which landed after all. Its lease is ours, so nobody else would
-   * ever break it, and we would wait for it for ever (C2). True if one was ended.
+   * Ends turns of ours we are not waiting with: a create whose client saw no clear answer, after
+   * which a HEAD found the number free or someone else's, and which landed after all. Its lease is
+   * ours, so nobody else would ever break it, and an exclusive turn behind it would wait for it as
+   * long as we live — while a shared waiter does not even count it among its blockers (C2; the
+   * model found the shared case). So every such number is read at each poll until it is settled:
+   * someone else's turn, or ours, which is then ended. True if one of ours was ended.
    */
-  async #endGhosts(queue: TurnQueue, blockers: Blocker[], signal: AbortSignal): Promise<boolean> {
-    const ghosts = blockers.filter((b) => queue.facts(b.turn)?.lockId === this.#lockId);
-    for (const ghost of ghosts) {
-      await createDone(
-        this.store,
-        this.keys,
-        ghost.turn,
-        {
-          floor: queue.floor >= ghost.turn ? ghost.turn + 1 : queue.floor,
-          entered: false,
-          broken: false,
-          by: this.#lockId as string,
-        },
-        signal,
-      );
-      queue.noteOver(ghost.turn);
+  async #endGhosts(queue: TurnQueue, signal: AbortSignal): Promise<boolean> {
+    let ended = false;
+    for (const n of [...this.#ambiguous]) {
+      const facts = queue.facts(n) ?? (await headTurn(this.store, this.keys, n, signal));
+      if (facts === undefined) continue; // still free: it may land yet
+      this.#ambiguous.delete(n);
+      if (facts.lockId !== this.#lockId) continue;
+      await this.#endGhost(n, queue.floor, signal);
+      queue.noteOver(n);
+      ended = true;
     }
-    return ghosts.length > 0;
+    return ended;
+  }
+
+  /** Ends a ghost turn `n` of ours (see `#endGhosts`); `floor` is what we know of the turns below. */
+  #endGhost(n: number, floor: number, signal?: AbortSignal): Promise<boolean> {
+    return createDone(
+      this.store,
+      this.keys,
+      n,
+      { floor: floor >= n ? n + 1 : floor, entered: false, broken: false, by: this.#lockId as string },
+      signal,
+    );
   }
 
   #pause(signal: AbortSignal, deadline: number): Promise<void> {
