@@ -16,6 +16,7 @@ import {
   NetworkError,
   PreconditionFailedError,
   qualifyStore,
+  S3Error,
   StoreNotQualifiedError,
   StrategyConflictError,
 } from '../../../src/index.js';
@@ -223,6 +224,58 @@ describe('conditional strategy: requests that land late', () => {
     expect(lock.fencingToken).toBe(1);
     expect(await keys(memory, 'ghost.turn.')).toHaveLength(2); // the marker and turn 1
     await lock.release();
+  });
+});
+
+describe('conditional strategy: a release whose done marker meets a failure', () => {
+  /** The first `times` creates of turn 1's done marker fail as `how` says; later ones go through. */
+  function failingDone(how: 'before' | 'after' | 'server', times = 1) {
+    const memory = new MemorySession();
+    const store = new WrappedStore(memory);
+    const done1 = doneKey(lockKeys('rel'), 1);
+    let failures = 0;
+    const original = store.putObject.bind(store);
+    store.putObject = async (key, body, options = {}) => {
+      if (key !== done1 || failures >= times) return original(key, body, options);
+      failures++;
+      // a reset after the store wrote it; a reset before it got there; a 500 (applied or not: here not)
+      if (how === 'after') await original(key, body, options);
+      if (how === 'server')
+        throw new S3Error({ status: 500, s3Code: 'InternalError', method: 'PUT', key }, { retryable: true });
+      throw new NetworkError('socket hang up', { method: 'PutObject', key, sent: true });
+    };
+    return { memory, store, done1, attempts: () => failures };
+  }
+
+  for (const how of ['before', 'after', 'server'] as const) {
+    it(`a create-only done marker whose answer was lost (${how}) is tried again, so the next turn need not break it`, async () => {
+      const { memory, store, done1 } = failingDone(how, 2);
+      const holder = createLock(store, 'rel', { ...FAST, leaseMs: 5_000 });
+      expect(await holder.acquire()).toBe(true);
+      const id = holder.lockId;
+      await holder.release(); // no error: the marker is there, and it is ours
+      const marker = JSON.parse(await (await memory.getObject(done1)).text());
+      expect(marker).toMatchObject({ entered: true, broken: false, by: id });
+      // the next contender enters at once: nothing to break, no lease to wait out
+      const next = memory.lock('rel', { ...FAST, leaseMs: 5_000 });
+      const started = performance.now();
+      expect(await next.acquire({ timeoutMs: 1_000 })).toBe(true);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      await next.release();
+    });
+  }
+
+  it('a done marker that cannot be written within a lease makes release fail, and the turn is broken a lease later', async () => {
+    const { memory, store } = failingDone('before', Number.POSITIVE_INFINITY);
+    const leaseMs = 300;
+    const holder = createLock(store, 'rel', { ...FAST, leaseMs });
+    expect(await holder.acquire()).toBe(true);
+    const started = performance.now();
+    await expect(holder.release()).rejects.toBeInstanceOf(NetworkError);
+    expect(performance.now() - started).toBeLessThan(leaseMs + 200); // retries stop within about a lease
+    const next = memory.lock('rel', { ...FAST, leaseMs });
+    expect(await next.acquire({ timeoutMs: 5_000 })).toBe(true);
+    await next.release();
   });
 });
 
