@@ -4,6 +4,7 @@
  * is the simulation's job: test/sim/conditional.test.ts; processes on Ceph: test/integration.)
  */
 
+import { getEventListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -341,6 +342,49 @@ describe('conditional strategy: choosing and refusing', () => {
     racy.racy = false;
     expect((await qualifyStore(racy)).qualified).toBe(false);
     expect((await qualifyStore(racy, { recheck: true })).qualified).toBe(true);
+  });
+
+  it("qualification's racers listen on signals of their own, not on the caller's (no MaxListenersExceededWarning)", async () => {
+    const store = new WrappedStore(new MemorySession());
+    const caller = new AbortController();
+    let most = 0;
+    const original = store.putObject.bind(store);
+    // as the S3 transport does: each request in flight listens on its signal
+    store.putObject = async (key, body, options = {}) => {
+      const onAbort = () => {};
+      options.signal?.addEventListener('abort', onAbort);
+      most = Math.max(most, getEventListeners(caller.signal, 'abort').length);
+      try {
+        return await original(key, body, options);
+      } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+    };
+    expect((await qualifyStore(store, { signal: caller.signal })).qualified).toBe(true);
+    // beside the caller's own requests (a lease, a ticket), 8 racers at once made Node warn
+    expect(most).toBeLessThanOrEqual(1);
+  });
+
+  it('a qualification round with one lost answer is settled by reading the key: one winner, or two', async () => {
+    // every round, racer 3's answer is lost after the store acted on its create
+    const loseOne = (store: WrappedStore) => {
+      const original = store.putObject.bind(store);
+      store.putObject = async (key, body, options = {}) => {
+        if (!(key.includes('race-') && body === 'racer 3')) return original(key, body, options);
+        await original(key, body, options).catch(() => {});
+        throw new NetworkError('socket hang up', { method: 'PutObject', key, sent: true });
+      };
+    };
+    const honest = new WrappedStore(new MemorySession());
+    loseOne(honest);
+    const verdict = await qualifyStore(honest);
+    expect(verdict.qualified).toBe(true);
+    // 4 rounds were enough: none was thrown away for the one lost answer
+    expect(honest.requests.filter((r) => r.method === 'PUT' && r.key.includes('race-'))).toHaveLength(32);
+    const racy = new WrappedStore(new MemorySession());
+    racy.racy = true;
+    loseOne(racy);
+    expect((await qualifyStore(racy)).reason).toMatch(/not atomic/);
   });
 
   it('the strategies refuse each other on one name, whichever comes first', async () => {
