@@ -37,6 +37,12 @@ export interface LeaseKeeperOptions {
 }
 
 /**
+ * Longest single wait of the keeper between renewals: after a machine suspend, the loss of a lease
+ * whose deadline passed while suspended is announced at most this long after waking.
+ */
+export const WAKE_CHECK_MS = 1000;
+
+/**
  * Renewal interval: a third of the lease, as the protocol says, but never so long that fewer than
  * two renewals fit in the window a renewal is trusted for (`leaseMs - marginMs`).
  */
@@ -99,9 +105,13 @@ export class LeaseKeeper {
         return;
       }
       try {
-        await runtime.sleep(Math.max(0, Math.min(nextAt, this.#deadlineMs) - now), this.#stop.signal, {
-          ref: false,
-        });
+        // in short steps: timers run on the monotonic clock, which stops while the machine is
+        // suspended, so a wait that spans a suspend ends only its remaining time after waking; a
+        // step at most WAKE_CHECK_MS long notices a deadline that passed during the suspend
+        // (and announces the loss) that soon after waking
+        const wait = Math.max(0, Math.min(nextAt, this.#deadlineMs) - now);
+        await runtime.sleep(Math.min(wait, WAKE_CHECK_MS), this.#stop.signal, { ref: false });
+        if (wait > WAKE_CHECK_MS && clock() < Math.min(nextAt, this.#deadlineMs)) continue;
       } catch {
         return; // stopped
       }

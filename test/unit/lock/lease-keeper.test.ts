@@ -128,24 +128,30 @@ describe('LeaseKeeper', () => {
       now: () => Date.now() - suspendedMs,
       suspendAwareNow: () => Date.now(),
     };
+    const lost: number[] = [];
     const keeper = new LeaseKeeper({
       own: new OwnObjects(),
       store,
       key: 'k',
-      leaseMs: 3000,
-      marginMs: 600,
+      leaseMs: 30_000,
+      marginMs: 6000,
       runtime: suspending,
       body: String,
-      onLost: () => {},
+      onLost: () => lost.push(Date.now()),
     });
     const start = keeper.start();
     await vi.advanceTimersByTimeAsync(10);
     await start;
     expect(keeper.isLive()).toBe(true);
-    // a 10 s suspend: no timer fired, the monotonic clock moved 0 ms
-    suspendedMs = 10_000;
-    vi.setSystemTime(Date.now() + 10_000);
+    // a 60 s suspend: no timer fired, the monotonic clock moved 0 ms
+    suspendedMs = 60_000;
+    vi.setSystemTime(Date.now() + 60_000);
+    const woke = Date.now();
     expect(keeper.isLive()).toBe(false);
+    // the loss is announced within a second of waking, not at the next renewal (10 s later)
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(lost).toHaveLength(1);
+    expect((lost[0] as number) - woke).toBeLessThanOrEqual(1000);
     await keeper.stop();
   });
 
