@@ -156,6 +156,38 @@ const CONFIGS = [
     cc: '-O0',
     expect: 'pass',
   },
+  // issue 14 (T1): the lease listing, its response and the decision to break are separate steps with
+  // stalls of any length between them; the verdict is judged at the send of the listing (the fix)
+  {
+    name: 't1-stall',
+    what: 'lease-2 without slow steps, with a stall of any length between the lease listing and the decision to break',
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, RENEWFAIL: 1, PAUSES: 0, STALL: 1 },
+    expect: 'pass',
+  },
+  {
+    name: 'live-2-stall',
+    what: 'live-2-crash with the lease listing, its response and the decision as separate steps',
+    defs: { N: 2, LIVE: 1, MODES: 2, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, STALL: 1 },
+    live: true,
+    cc: '-O0',
+    extra: true,
+    expect: 'pass',
+  },
+  // issue 14 (T2): an operator runs breakLocks while holders are live; the fix breaks only a lease seen
+  // unchanged in two listings a lease apart
+  {
+    name: 't2-operator',
+    what: 'an operator breakLocks while 2 exclusive contenders run (fixed rule: two lease listings a lease apart)',
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, RENEWFAIL: 1, PAUSES: 0, OPERATOR: 1 },
+    expect: 'pass',
+  },
+  {
+    name: 't2-operator-crash',
+    what: 't2-operator with a crash (the operator breaks the crashed contender)',
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, RENEWFAIL: 1, PAUSES: 0, OPERATOR: 1 },
+    extra: true,
+    expect: 'pass',
+  },
   // conditional.pml: the conditional-write strategy (src/lock/conditional/, docs/conditional-strategy.md):
   // done markers with floors, the fast path, "collected => everything below over", the entry rule
   // (exclusive: every earlier turn over; shared: every earlier exclusive turn over), leases by HEAD
@@ -329,6 +361,53 @@ const CONFIGS = [
     defs: { N: 2, LIVE: 1, MODES: 2, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, NO_BREAK: 1 },
     live: true,
     expect: 'liveness',
+  },
+  // issue 14 regressions (the code before the fix: each must fail) and mutants of the fixes
+  {
+    name: 't1-judged-at-decision',
+    what: 'REGRESSION T1: t1-stall judging "unchanged for a lease" with the clock read at the decision',
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...STORE,
+      SETTLE: 3,
+      ...LEASE,
+      MAXCRASH: 1,
+      RENEWFAIL: 1,
+      PAUSES: 0,
+      STALL: 1,
+      JUDGE_AT_DECISION: 1,
+    },
+    expect: 'mutex',
+  },
+  {
+    name: 't1-sighting-from-send',
+    what: "t1-stall timing a new lease version from the listing's send (a slow response shows a later version)",
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...STORE,
+      SETTLE: 3,
+      ...LEASE,
+      MAXCRASH: 1,
+      RENEWFAIL: 1,
+      PAUSES: 0,
+      STALL: 1,
+      SIGHTING_FROM_SEND: 1,
+    },
+    expect: 'mutex',
+  },
+  {
+    name: 't2-age-only',
+    what: 'REGRESSION T2: t2-operator breaking every old-enough ticket by its age alone',
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, RENEWFAIL: 1, PAUSES: 0, OPERATOR: 1, OP_AGE_ONLY: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 't2-short-wait',
+    what: "t2-operator with 4 ticks between its lease listings (the holder's window), not the lease's 6",
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, RENEWFAIL: 1, PAUSES: 0, OPERATOR: 1, OPWAIT: 4 },
+    expect: 'mutex',
   },
   // conditional.pml mutants; cond-shared-floor and cond-gallop-on-error are what the first, uncommitted
   // conditional-core.ts did (fixed in fd657da; simulation regressions K12, K13; see models/README.md)
