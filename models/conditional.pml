@@ -82,6 +82,20 @@
                         without being applied (GC 0 only); the contender then HEADs the number
                         and, finding it missing, sends the create again (GALLOP_ON_ERR: moves up) */
 #endif
+#ifndef LATE_CREATE
+#define LATE_CREATE 0 /* issue 14, C2: how many create requests (in the whole run, GC 0 only) may fail as
+                        the client sees it (a timeout, a lost response), then the HEAD that resolves it
+                        answers 404, and the request lands afterwards, at any later tick or never (a
+                        ghost: a turn of ours we do not wait with). The contender then sends the create
+                        again, or (its frontier no longer fresh) discovers the frontier again. The fix:
+                        (a) a 412 on a number where our create had no clear answer is resolved by HEAD
+                        (ours: won); (b) a waiter ends a blocker that is its own ghost, with a done
+                        marker { entered: false } and the floor a breaker writes, and counts it over.
+                        NO_AMBIGUOUS_HEAD removes (a), NO_END_GHOSTS removes (b): both together are the
+                        code before issue 14 (the REGRESSION: it waits for its own ghost for ever,
+                        keeping the ghost's lease, its own, alive); GHOST_FLOOR ends a ghost with floor
+                        n + 1 (a MUTANT) */
+#endif
 #ifndef RULE
 #define RULE 1       /* entry rule. 0: the draft's (exclusive: every turn since the last exclusive turn
                         before it, inclusive, is done; shared: that exclusive turn is done).
@@ -148,11 +162,11 @@
 #if T > 7
 #error "MAXTURNS must be 1..7"
 #endif
-#if CREATE_ERR
-#error "CREATE_ERR needs GC 0"
+#if CREATE_ERR || LATE_CREATE
+#error "CREATE_ERR and LATE_CREATE need GC 0"
 #endif
 #else
-#define T (N + CREATE_ERR) /* each contender takes one turn; a failed create may skip a number */
+#define T (N + CREATE_ERR + LATE_CREATE) /* each contender takes one turn (and its ghost); a failed create may skip a number */
 #endif
 /* GC mutants: GC_ANY_ORDER deletes any eligible turn, not only in the ascending walk; GC_CHECKPOINTS
  * deletes checkpoints too; GC_PASS_RUNNING walks past a checkpoint that is not over (a checkpoint is
@@ -221,6 +235,11 @@ byte tage[T + 1];    /* ticks since turn t was created, capped at D + 1: a listi
 #endif
 #if CREATE_ERR
 byte nerr;           /* create requests failed so far */
+#endif
+#if LATE_CREATE
+byte nlate;          /* create requests failed as seen by their client, landing later, so far */
+byte gturn, gown, gwt; /* a create in flight after its client saw it fail: its number, owner + 1 (0: none), ticks until it may land */
+bit  gmode;
 #endif
 bit  mode[N];        /* contender j's mode */
 
@@ -386,6 +405,53 @@ inline observe_and_break() {
   j = 0; m = 0; age = 0
 }
 
+#if LATE_CREATE
+/* (b) the blockers that are our own ghosts (a turn of ours we do not wait with: its lease is ours,
+ * so nobody else would break it) are ended with a done marker { entered: false } and counted over
+ * (conditional-core.ts #endGhosts) */
+#ifdef GHOST_FLOOR
+#define GHOSTFL(m) (m + 1) /* MUTANT: as if every turn below the ghost were known over */
+#else
+#define GHOSTFL(m) (kb >= m -> m + 1 : kb)
+#endif
+inline end_ghosts() {
+  m = kb;
+  do
+  :: m < n ->
+    if
+    :: (blk & (1 << m)) && towner[m] == i + 1 ->
+      if :: dn[m] == 0 -> dn[m] = 3; fl[m] = GHOSTFL(m) :: else fi;
+      printf("MSC: t=%d c%d ends its own ghost turn %d: done(%d) floor %d\n", tnow, i, m, m, fl[m]);
+      if :: kb == m -> kb++; pass_done() :: else fi;
+      broke = 1
+    :: else
+    fi;
+    m++
+  :: else -> break
+  od;
+  m = 0
+}
+
+/* the network: a create whose client saw it fail lands at any later tick, if its number is still
+ * free (create-only), or never */
+active proctype Net() {
+end_net:
+  do
+  :: atomic {
+      gown != 0 && gwt == 0 ->
+      if
+      :: towner[gturn] == 0 ->
+        towner[gturn] = gown; tmode[gturn] = gmode;
+        printf("MSC: t=%d the failed create of turn %d by c%d lands\n", tnow, gturn, gown - 1)
+      :: else -> printf("MSC: t=%d the failed create of turn %d by c%d lands: 412\n", tnow, gturn, gown - 1)
+      fi;
+      gown = 0; gturn = 0; gmode = 0
+    }
+  :: atomic { gown != 0 && gwt == 0 -> gwt = 1 } /* not yet */
+  od
+}
+#endif
+
 proctype Contender(byte i) {
   byte n, f, j, m, e, blk, age, fw;
   byte kb = 1; /* every turn below kb is known over (turn 0 is the name's marker) */
@@ -536,8 +602,27 @@ create:
       assert(n <= T);
 #ifndef NO_CREATE_ONLY
       if
+#if LATE_CREATE && !defined(NO_AMBIGUOUS_HEAD)
+      /* (a) a 412 where our create had no clear answer: a HEAD says whose the turn is (only our own
+       * ghost can be ours), and ours is won */
+      :: towner[n] == i + 1 -> printf("MSC: t=%d c%d create turn %d: 412 after an ambiguous create; HEAD: ours, won\n", tnow, i, n)
+      :: towner[n] != 0 && towner[n] != i + 1 -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
+#else
       :: towner[n] != 0 -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
+#endif
       :: else
+      fi;
+#endif
+#if LATE_CREATE
+      if
+      :: towner[n] == 0 && nlate < LATE_CREATE ->
+        nlate++; gturn = n; gown = i + 1; gmode = mode[i]; gwt = 0;
+        printf("MSC: t=%d c%d create turn %d fails as its client sees it; HEAD %d: 404; the request may land later\n", tnow, i, n, n);
+        if
+        :: goto create   /* the frontier is still fresh: the same number again */
+        :: goto frontier /* no longer fresh: discover it again */
+        fi
+      :: true
       fi;
 #endif
 #if CREATE_ERR
@@ -581,6 +666,10 @@ wait:
       if
       :: blk == 0 -> goto win
       :: else ->
+#if LATE_CREATE && !defined(NO_END_GHOSTS)
+        d_step { end_ghosts() };
+        if :: broke -> broke = 0; blk = 0; goto wait :: else fi; /* poll again at once */
+#endif
 #if LEASES
         d_step { observe_and_break() };
 #endif
@@ -843,6 +932,9 @@ active proctype Clock() {
         :: k < N -> if :: lex[k] && lage[k] < 2 * LEASE -> lage[k]++ :: else fi; k++
         :: else -> break
         od;
+#endif
+#if LATE_CREATE
+        DOWN(gwt);
 #endif
         k = 0;
         do

@@ -320,7 +320,22 @@ inline lease_send() {
 }
 
 /* the response, showing the store as of f ticks ago: the version of each lease (obs), and which
- * sightings it continues (bit j of unch: the same version as seen) */
+ * sightings it continues (bit j of unch: the same version as seen). With the fix a new version's
+ * stopwatch starts here, just after the response (receivedMs; read later, after a stall, it only
+ * starts later); the code before the fix read the clock once, at the decision */
+#ifdef SIGHTING_FROM_SEND
+#define SIGHTED snc[i]
+#else
+#define SIGHTED 0
+#endif
+inline sight(j) {
+  if
+  :: obs[i * N + j] == 0 -> seen[i * N + j] = 0; sage[i * N + j] = 0 /* not listed: forgotten */
+  :: obs[i * N + j] != 0 && !(unch & (1 << j)) -> seen[i * N + j] = obs[i * N + j]; sage[i * N + j] = SIGHTED
+  :: else
+  fi
+}
+
 inline lease_response(f) {
   unch = 0; j = 0;
   do
@@ -328,7 +343,10 @@ inline lease_response(f) {
     if
     :: j != i ->
       obs[i * N + j] = LVER(j, f);
-      if :: obs[i * N + j] != 0 && obs[i * N + j] == seen[i * N + j] -> unch = unch | (1 << j) :: else fi
+      if :: obs[i * N + j] != 0 && obs[i * N + j] == seen[i * N + j] -> unch = unch | (1 << j) :: else fi;
+#ifndef JUDGE_AT_DECISION
+      sight(j)
+#endif
     :: else
     fi;
     j++
@@ -337,18 +355,13 @@ inline lease_response(f) {
   j = 0
 }
 
-/* the decision, any time after the response: record what it showed (a new version's stopwatch
- * starts now, after the response) and break the blockers whose lease it showed unchanged for LEASE
- * ticks: judged at the send (the fix), or now (JUDGE_AT_DECISION, the code before issue 14) */
+/* the decision, any time after the response: break the blockers whose lease the listing showed
+ * unchanged for LEASE ticks, judged at its send (the fix: bit j of xsend), or at the decision
+ * (JUDGE_AT_DECISION, the code before issue 14) */
 #ifdef JUDGE_AT_DECISION
 #define EXPIRED(j) (sage[i * N + j] >= LEASE)
 #else
 #define EXPIRED(j) (xsend & (1 << j))
-#endif
-#ifdef SIGHTING_FROM_SEND
-#define SIGHTED snc[i]
-#else
-#define SIGHTED 0
 #endif
 inline lease_decide() {
   j = 0;
@@ -356,12 +369,9 @@ inline lease_decide() {
   :: j < N ->
     if
     :: j != i ->
-      age = obs[i * N + j];
-      if
-      :: age == 0 -> seen[i * N + j] = 0; sage[i * N + j] = 0
-      :: age != 0 && !(unch & (1 << j)) -> seen[i * N + j] = age; sage[i * N + j] = SIGHTED
-      :: else
-      fi;
+#ifdef JUDGE_AT_DECISION
+      sight(j);
+#endif
       if
 #ifdef NO_BREAK
       :: false ->
@@ -378,7 +388,7 @@ inline lease_decide() {
     j++
   :: else -> break
   od;
-  j = 0; age = 0
+  j = 0
 }
 #endif
 

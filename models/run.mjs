@@ -234,6 +234,44 @@ const CONFIGS = [
     small: true,
     expect: 'pass',
   },
+  // issue 14 (C2): a create whose client saw a failure, then a HEAD that answered 404, lands afterwards
+  // (a ghost turn of ours); the fix resolves a 412 after an ambiguous create by HEAD and ends our ghosts
+  {
+    name: 'cond-late-create',
+    what: 'conditional liveness: 2 exclusive, a create landing after its client saw it fail and a HEAD said 404',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 0, ...COND_LEASE, LATE_CREATE: 1 },
+    live: true,
+    cc: '-O0',
+    small: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-late-create-3',
+    what: 'cond-late-create with 3 exclusive contenders',
+    model: 'conditional.pml',
+    defs: { N: 3, LIVE: 1, MODES: 0, ...COND_LEASE, LATE_CREATE: 1 },
+    live: true,
+    cc: '-O0',
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-late-create-safety',
+    what: 'conditional: 3 exclusive, a late-landing create (ghosts ended), a crash, breaking, timeouts',
+    model: 'conditional.pml',
+    defs: { N: 3, MODES: 0, ...COND_LEASE, MAXCRASH: 1, GIVEUP: 1, LATE_CREATE: 1, PAUSES: 0 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-late-create-mixed-safety',
+    what: 'cond-mixed-3 with a late-landing create',
+    model: 'conditional.pml',
+    defs: { N: 3, MODES: 2, LEASE: 3, MARGIN: 0, DRIFT: 0, MAXCRASH: 1, GIVEUP: 1, LATE_CREATE: 1, PAUSES: 0 },
+    extra: true,
+    expect: 'pass',
+  },
   // conditional.pml with turn GC and the frontier cache (GC 1): contenders re-acquiring until turn
   // MAXTURNS exists, GC walking upwards from the bottom; the hint may be CACHE ticks old when a
   // create is sent, which lands up to LAT ticks later. Turn numbers are never reused iff RETAIN > CACHE + LAT.
@@ -408,6 +446,40 @@ const CONFIGS = [
     what: "t2-operator with 4 ticks between its lease listings (the holder's window), not the lease's 6",
     defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, RENEWFAIL: 1, PAUSES: 0, OPERATOR: 1, OPWAIT: 4 },
     expect: 'mutex',
+  },
+  {
+    name: 'c2-waits-on-own-ghost',
+    what: 'REGRESSION C2: cond-late-create without (a) the HEAD after an ambiguous 412 and (b) ending our ghosts',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 0, ...COND_LEASE, LATE_CREATE: 1, NO_AMBIGUOUS_HEAD: 1, NO_END_GHOSTS: 1 },
+    live: true,
+    expect: 'liveness',
+  },
+  {
+    name: 'c2-no-end-ghosts',
+    what: 'cond-late-create with (a) only: a contender that rediscovers the frontier past its ghost waits for it',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 0, ...COND_LEASE, LATE_CREATE: 1, NO_END_GHOSTS: 1 },
+    live: true,
+    expect: 'liveness',
+  },
+  {
+    name: 'c2-ghost-floor',
+    what: 'a ghost ended with floor n + 1, as if every turn below it were known over',
+    model: 'conditional.pml',
+    defs: { N: 2, MODES: 0, LEASES: 0, PAUSES: 0, LATE_CREATE: 1, GHOST_FLOOR: 1 },
+    expect: 'mutex',
+  },
+  {
+    // OPEN FINDING against the fixed code (3cfc549): a shared contender never ends its own shared
+    // ghost (#endGhosts looks only at blockers, and a shared turn does not block a shared one), while
+    // an exclusive turn between them waits for the ghost: a deadlock. Expected to fail until fixed.
+    name: 'c2-shared-ghost',
+    what: 'FINDING: cond-late-create with mixed modes: a shared ghost blocks an exclusive turn its owner waits for',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 2, ...COND_LEASE, LATE_CREATE: 1 },
+    live: true,
+    expect: 'liveness',
   },
   // conditional.pml mutants; cond-shared-floor and cond-gallop-on-error are what the first, uncommitted
   // conditional-core.ts did (fixed in fd657da; simulation regressions K12, K13; see models/README.md)
