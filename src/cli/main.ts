@@ -1,5 +1,5 @@
 /**
- * The `s3func` command: `lock exec`, `lock status`, `lock break`, `probe`.
+ * The `s3func` command: `lock exec`, `lock status`, `lock break`, `lock reset`, `probe`.
  *
  * @module
  */
@@ -11,7 +11,7 @@ import { EXIT } from './exit-codes.js';
 import { type CliIo, line } from './io.js';
 import { lockExec } from './lock-exec.js';
 import { LOCK_ARG_OPTIONS, lockCliOptions } from './lock-options.js';
-import { lockBreak, lockStatus } from './lock-status.js';
+import { lockBreak, lockReset, lockStatus } from './lock-status.js';
 import { probe } from './probe.js';
 import { type CliSession, openStore, STORE_ENV } from './store-url.js';
 
@@ -28,7 +28,8 @@ Coordinate processes through object storage.
 commands:
   lock exec <name> -- <command…>   run a command while holding a lock
   lock status <name>               show the tickets of a lock
-  lock break <name>                delete tickets older than a given age
+  lock break <name>                break dead contenders older than a given age
+  lock reset <name>                give a conditional-strategy lock back to tickets
   probe                            measure whether a store suits the lock protocol
 
 Run \`s3func <command> --help\` for a command's options.`,
@@ -60,11 +61,21 @@ options:
 ${STORE_HELP}`,
   break: `usage: s3func lock break <name> [--older-than D] [--store URL]
 
-Deletes tickets (and their leases) older than D (default 2h). Tickets carry the time a contender
-started waiting, not its activity: breaking a young ticket may break a live holder.
+Breaks the dead contenders of a lock older than D (default 2h): tickets (or running turns) whose
+lease stays unchanged for its whole duration while the command watches it (so it takes about one
+lease when there is one to judge), and tickets without a lease (Python s3func contenders) by age
+alone. A contender that renews its lease is never broken, however old.
 
 options:
   --older-than D  age gate (default 2h)
+${STORE_HELP}`,
+  reset: `usage: s3func lock reset <name> [--store URL]
+
+Gives a lock of the conditional strategy back to tickets: writes a fence object above every
+fencing token its turns gave out (so tokens keep rising), then deletes its turns, done markers and
+marker. Stop every process that uses the lock first; it refuses while a turn is running.
+
+options:
 ${STORE_HELP}`,
   probe: `usage: s3func probe [--json] [--store URL]
 
@@ -79,10 +90,11 @@ ${STORE_HELP}`,
 
 type ParseArgsOptions = NonNullable<ParseArgsConfig['options']>;
 
-const LOCK_COMMANDS: Readonly<Record<string, 'exec' | 'status' | 'break'>> = {
+const LOCK_COMMANDS: Readonly<Record<string, 'exec' | 'status' | 'break' | 'reset'>> = {
   exec: 'exec',
   status: 'status',
   break: 'break',
+  reset: 'reset',
 };
 
 /** Usage errors: one line, exit status 2. */
@@ -135,6 +147,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           olderThan === undefined ? LOCK_DEFAULTS.breakAgeMs : parseDuration(olderThan, '--older-than');
         return await lockBreak(session, onlyName(parsed.positionals, 'break'), olderThanMs, io);
       }
+      case 'reset':
+        return await lockReset(session, onlyName(parsed.positionals, 'reset'), io);
       case 'probe':
         if (parsed.positionals.length > 0) throw new UsageError('probe takes no arguments');
         return await probe(session, parsed.values.json === true, io);
@@ -148,7 +162,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function parse(command: 'exec' | 'status' | 'break' | 'probe', args: string[]) {
+function parse(command: 'exec' | 'status' | 'break' | 'reset' | 'probe', args: string[]) {
   const options: ParseArgsOptions = {
     store: { type: 'string' },
     ...(command === 'exec' ? LOCK_ARG_OPTIONS : {}),

@@ -58,8 +58,11 @@ export class S3Requester {
    * is retried like any other network failure.
    */
   send(call: S3Call): Promise<HttpResponse>;
-  send<T>(call: S3Call, read: (res: HttpResponse) => Promise<T>): Promise<T>;
-  send<T>(call: S3Call, read?: (res: HttpResponse) => Promise<T>): Promise<T | HttpResponse> {
+  send<T>(call: S3Call, read: (res: HttpResponse, attempt: number) => Promise<T>): Promise<T>;
+  send<T>(
+    call: S3Call,
+    read?: (res: HttpResponse, attempt: number) => Promise<T>,
+  ): Promise<T | HttpResponse> {
     const path = this.pathOf(call.key);
     const query = compact(call.query);
     const queryString = canonicalQuery(query);
@@ -69,11 +72,11 @@ export class S3Requester {
     if (body?.kind === 'bytes') baseHeaders['content-length'] = String(body.bytes.byteLength);
     const { secretAccessKey, sessionToken } = this.options.credentials;
     return withRetries(
-      async () => {
+      async (n) => {
         // what this attempt must never let into an error: the credentials, and its own signature
         const secrets = [secretAccessKey, sessionToken];
         try {
-          return await this.#attempt(call, read, {
+          return await this.#attempt(call, read && ((res) => read(res, n)), {
             path,
             query,
             queryString,

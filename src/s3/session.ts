@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { type PreparedBody, prepareBody } from '../http/request-body.js';
+import { discard } from '../http/response-body.js';
 import { HttpTransport } from '../http/transport.js';
 import { CoordinationSession } from '../lock/session-base.js';
 import type {
@@ -159,16 +160,22 @@ export class S3Session extends CoordinationSession {
     conditional: boolean,
     signal: AbortSignal | undefined,
   ): Promise<PutObjectResult> {
-    const res = await this.#requester.sendAndDiscard({
-      operation: 'PutObject',
-      method: 'PUT',
-      key,
-      headers,
-      body,
-      safety: conditional ? 'unsafe' : 'idempotent',
-      signal,
-    });
-    return { etag: unquoteEtag(res.headers.etag), versionId: res.headers['x-amz-version-id'] };
+    const { res, attempts } = await this.#requester.send(
+      {
+        operation: 'PutObject',
+        method: 'PUT',
+        key,
+        headers,
+        body,
+        safety: conditional ? 'unsafe' : 'idempotent',
+        signal,
+      },
+      async (answer, attempt) => {
+        await discard(answer.body);
+        return { res: answer, attempts: attempt };
+      },
+    );
+    return { etag: unquoteEtag(res.headers.etag), versionId: res.headers['x-amz-version-id'], attempts };
   }
 
   /**

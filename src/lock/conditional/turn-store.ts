@@ -145,8 +145,9 @@ export interface ListedTurn {
 
 /**
  * Turns listed from number `from` up to and including `through` (the listing stops there), and the
- * numbers with a done marker listed in the same range. A listing is a hint: a turn it omits may
- * exist; a done marker it shows exists or existed, and either way the turn is over.
+ * numbers with a done marker listed in the same range (with the marker's timestamp). A listing is a
+ * hint: a turn it omits may exist; a done marker it shows exists or existed, and either way the turn
+ * is over.
  */
 export async function listQueue(
   store: ObjectStore,
@@ -154,11 +155,11 @@ export async function listQueue(
   from: number,
   through: number,
   signal?: AbortSignal,
-): Promise<{ turns: Map<number, ListedTurn>; done: Set<number> }> {
+): Promise<{ turns: Map<number, ListedTurn>; done: Map<number, Date> }> {
   const startAfter = (key: (k: LockKeys, n: number) => string) =>
     from > 0 ? key(keys, from - 1) : undefined;
   const turns = new Map<number, ListedTurn>();
-  const done = new Set<number>();
+  const done = new Map<number, Date>();
   const [turnPage, donePage] = await Promise.all([
     collect(store, keys.turnPrefix, startAfter(turnKey), from, through, signal),
     collect(store, keys.donePrefix, startAfter(doneKey), from, through, signal),
@@ -170,7 +171,7 @@ export async function listQueue(
   }
   for (const o of donePage) {
     const n = parseTurnNumber(keys.donePrefix, o.key);
-    if (n !== undefined && n >= from && n <= through) done.add(n);
+    if (n !== undefined && n >= from && n <= through) done.set(n, o.lastModified);
   }
   return { turns, done };
 }

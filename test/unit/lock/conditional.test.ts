@@ -14,6 +14,7 @@ import {
   FileSession,
   MemorySession,
   NetworkError,
+  PreconditionFailedError,
   qualifyStore,
   StoreNotQualifiedError,
   StrategyConflictError,
@@ -185,6 +186,53 @@ describe('conditional strategy: acquisition', () => {
   });
 });
 
+describe('conditional strategy: requests that land late', () => {
+  it('a create whose client saw a failure, and which landed after a HEAD found the number free, is ours (C2)', async () => {
+    const memory = new MemorySession();
+    const store = new WrappedStore(memory);
+    const turn1 = turnKey(lockKeys('ghost'), 1);
+    let ghost: { body: string; metadata: Record<string, string> } | undefined;
+    const original = store.putObject.bind(store);
+    // the first create of turn 1 reaches the store but its client sees a network failure; it lands
+    // only after the client's HEAD found the number free
+    store.putObject = async (key, body, options = {}) => {
+      if (key === turn1 && ghost === undefined) {
+        ghost = { body: String(body), metadata: { ...options.metadata } };
+        throw new NetworkError('socket hang up', { method: 'PutObject', key, sent: true });
+      }
+      try {
+        return await original(key, body, options);
+      } catch (error) {
+        // as an S3 session reports a 412 on a request's first attempt
+        if (error instanceof PreconditionFailedError) error.attempts = 1;
+        throw error;
+      }
+    };
+    const originalHead = store.headObject.bind(store);
+    store.headObject = async (key, options) => {
+      try {
+        return await originalHead(key, options);
+      } finally {
+        if (key === turn1 && ghost && !(await exists(memory, turn1)))
+          await memory.putObject(turn1, ghost.body, { metadata: ghost.metadata, ifNoneMatch: '*' });
+      }
+    };
+    const lock = createLock(store, 'ghost', FAST);
+    // the old code took turn 2 and waited for its own ghost, turn 1, for ever
+    expect(await lock.acquire({ timeoutMs: 2000 })).toBe(true);
+    expect(lock.fencingToken).toBe(1);
+    expect(await keys(memory, 'ghost.turn.')).toHaveLength(2); // the marker and turn 1
+    await lock.release();
+  });
+});
+
+async function exists(store: ObjectStore, key: string): Promise<boolean> {
+  return store.headObject(key).then(
+    () => true,
+    () => false,
+  );
+}
+
 describe('conditional strategy: choosing and refusing', () => {
   it('bad choices are refused before any request', async () => {
     const b2Like = new WrappedStore(new MemorySession(), { conditionalPut: false });
@@ -347,5 +395,36 @@ describe('conditional strategy: collection and the frontier', () => {
     expect(lock.fencingToken).toBe(21);
     expect(fresh.requests.filter((r) => r.method === 'HEAD').length).toBeLessThan(12);
     await lock.release();
+  });
+});
+
+describe('conditional strategy: giving a name back to tickets', () => {
+  it('resetLock carries fencing tokens over: tickets go on above the turns (M1)', async () => {
+    const store = new MemorySession();
+    for (let i = 0; i < 3; i++) {
+      const lock = createLock(store, 'moved', FAST);
+      expect(await lock.acquire()).toBe(true);
+      expect(lock.fencingToken).toBe(i + 1);
+      await lock.release();
+    }
+    const result = await store.resetLock('moved');
+    expect(result).toMatchObject({ reset: true, tokenFloor: 3 + 1024 });
+    expect(await keys(store, 'moved.turn.')).toEqual([]);
+    expect(await keys(store, 'moved.done.')).toEqual([]);
+    const ticket = createLock(store, 'moved', { strategy: 'ticket', settleDelayMs: 5, cleanupOnExit: false });
+    expect(await ticket.acquire()).toBe(true);
+    // the old procedure (delete the turns by hand) gave token 1 here
+    expect(ticket.fencingToken).toBe(3 + 1024 + 1);
+    await ticket.release();
+    expect(await store.resetLock('moved')).toEqual({ reset: false, tokenFloor: undefined, deleted: 0 });
+  });
+
+  it('resetLock refuses while a turn is running, before deleting anything', async () => {
+    const store = new MemorySession();
+    const holder = createLock(store, 'busy', FAST);
+    expect(await holder.acquire()).toBe(true);
+    await expect(store.resetLock('busy')).rejects.toThrow(/running turn/);
+    expect(await keys(store, 'busy.turn.')).toHaveLength(2);
+    await holder.release();
   });
 });

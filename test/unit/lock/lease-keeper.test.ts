@@ -85,7 +85,7 @@ describe('LeaseKeeper', () => {
     expect(keeper.isLive()).toBe(false);
   });
 
-  it('a renewal that completes after the deadline does not count', async () => {
+  it('a renewal that completes after the deadline does not count, and is not left in flight', async () => {
     const { store, state } = fakeStore();
     const lost: number[] = [];
     const keeper = new LeaseKeeper({
@@ -103,9 +103,50 @@ describe('LeaseKeeper', () => {
     await vi.advanceTimersByTimeAsync(10);
     await start;
     state.latencyMs = 5000; // renewals hang past the deadline
-    await vi.advanceTimersByTimeAsync(6000);
+    await vi.advanceTimersByTimeAsync(2500);
     expect(lost).toEqual([t0 + 2400]);
-    expect(state.puts).toHaveLength(1);
+    // the renewal sent at t0 + 1000 is still in flight: it is not aborted (an aborted PUT may still
+    // land after the release deleted the lease, and stay behind), and stop() waits for it (R1)
+    let stopped = false;
+    void keeper.stop().then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(stopped).toBe(true);
+    expect(state.puts.map((p) => p.at - t0)).toEqual([10, 6000]);
+    expect(lost).toEqual([t0 + 2400]);
+  });
+
+  it('a suspend longer than the lease ends the trust at once on waking (C1)', async () => {
+    const { store } = fakeStore();
+    let suspendedMs = 0;
+    // the monotonic clock stops while suspended; the suspend-aware clock counts the suspend
+    const suspending: LockRuntime = {
+      ...runtime,
+      now: () => Date.now() - suspendedMs,
+      suspendAwareNow: () => Date.now(),
+    };
+    const keeper = new LeaseKeeper({
+      own: new OwnObjects(),
+      store,
+      key: 'k',
+      leaseMs: 3000,
+      marginMs: 600,
+      runtime: suspending,
+      body: String,
+      onLost: () => {},
+    });
+    const start = keeper.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await start;
+    expect(keeper.isLive()).toBe(true);
+    // a 10 s suspend: no timer fired, the monotonic clock moved 0 ms
+    suspendedMs = 10_000;
+    vi.setSystemTime(Date.now() + 10_000);
+    expect(keeper.isLive()).toBe(false);
+    await keeper.stop();
   });
 
   it('stops quietly: no renewals and no loss after stop()', async () => {
