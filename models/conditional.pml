@@ -87,13 +87,19 @@
                         the client sees it (a timeout, a lost response), then the HEAD that resolves it
                         answers 404, and the request lands afterwards, at any later tick or never (a
                         ghost: a turn of ours we do not wait with). The contender then sends the create
-                        again, or (its frontier no longer fresh) discovers the frontier again. The fix:
-                        (a) a 412 on a number where our create had no clear answer is resolved by HEAD
-                        (ours: won); (b) a waiter ends a blocker that is its own ghost, with a done
-                        marker { entered: false } and the floor a breaker writes, and counts it over.
+                        again, or (its frontier no longer fresh) discovers the frontier again. The fix
+                        (conditional-core.ts as of 025283b): the number stays in #ambiguous; (a) a 412
+                        on an ambiguous number is resolved by HEAD (ours: won; someone else's: taken,
+                        and the number leaves #ambiguous); (b) at every poll, and before entering, each
+                        number still in #ambiguous is read: free, it stays; someone else's turn, it
+                        leaves; ours (a ghost, whatever its mode), it is ended with a done marker
+                        { entered: false } and the floor a breaker writes, and counted over.
                         NO_AMBIGUOUS_HEAD removes (a), NO_END_GHOSTS removes (b): both together are the
-                        code before issue 14 (the REGRESSION: it waits for its own ghost for ever,
-                        keeping the ghost's lease, its own, alive); GHOST_FLOOR ends a ghost with floor
+                        code before issue 14 (the REGRESSION c2-waits-on-own-ghost: it waits for its own
+                        ghost for ever, keeping the ghost's lease, its own, alive); GHOSTS_BLOCKERS_ONLY
+                        ends only ghosts among the blockers, and only while blocked (the first fix,
+                        3cfc549: the REGRESSION c2-shared-ghost, a shared contender's shared ghost is no
+                        blocker of its own turn and is never ended); GHOST_FLOOR ends a ghost with floor
                         n + 1 (a MUTANT) */
 #endif
 #ifndef RULE
@@ -406,29 +412,33 @@ inline observe_and_break() {
 }
 
 #if LATE_CREATE
-/* (b) the blockers that are our own ghosts (a turn of ours we do not wait with: its lease is ours,
- * so nobody else would break it) are ended with a done marker { entered: false } and counted over
- * (conditional-core.ts #endGhosts) */
+/* (b) conditional-core.ts #endGhosts, at every poll and before entering: the number in #ambiguous
+ * (amb, 0: none; one late create per run) is read — still free: kept; someone else's turn: dropped
+ * (ours can never land there); ours: a ghost (its lease is ours, so nobody else would break it),
+ * ended with a done marker { entered: false } and the floor a breaker writes, and counted over.
+ * GHOSTS_BLOCKERS_ONLY (3cfc549): only a ghost among the blockers is ended, only while blocked */
 #ifdef GHOST_FLOOR
 #define GHOSTFL(m) (m + 1) /* MUTANT: as if every turn below the ghost were known over */
 #else
 #define GHOSTFL(m) (kb >= m -> m + 1 : kb)
 #endif
+#ifdef GHOSTS_BLOCKERS_ONLY
+#define GHOSTREAD(m) ((blk & (1 << m)) != 0)
+#else
+#define GHOSTREAD(m) 1
+#endif
 inline end_ghosts() {
-  m = kb;
-  do
-  :: m < n ->
-    if
-    :: (blk & (1 << m)) && towner[m] == i + 1 ->
-      if :: dn[m] == 0 -> dn[m] = 3; fl[m] = GHOSTFL(m) :: else fi;
-      printf("MSC: t=%d c%d ends its own ghost turn %d: done(%d) floor %d\n", tnow, i, m, m, fl[m]);
-      if :: kb == m -> kb++; pass_done() :: else fi;
-      broke = 1
-    :: else
-    fi;
-    m++
-  :: else -> break
-  od;
+  m = amb;
+  if
+  :: m != 0 && GHOSTREAD(m) && towner[m] != 0 && towner[m] != i + 1 -> amb = 0 /* someone else's */
+  :: m != 0 && GHOSTREAD(m) && towner[m] == i + 1 ->
+    amb = 0;
+    if :: dn[m] == 0 -> dn[m] = 3; fl[m] = GHOSTFL(m) :: else fi;
+    printf("MSC: t=%d c%d ends its own ghost turn %d: done(%d) floor %d\n", tnow, i, m, m, fl[m]);
+    if :: kb == m -> kb++; pass_done() :: else fi;
+    broke = 1
+  :: else /* none, or still free: it may land yet */
+  fi;
   m = 0
 }
 
@@ -458,6 +468,9 @@ proctype Contender(byte i) {
   bit broke, brokenseen;
 #if GC
   byte lw;
+#endif
+#if LATE_CREATE
+  byte amb; /* #ambiguous: a number where a create of ours had no clear answer (0: none) */
 #endif
 
 #if LIVE
@@ -603,10 +616,11 @@ create:
 #ifndef NO_CREATE_ONLY
       if
 #if LATE_CREATE && !defined(NO_AMBIGUOUS_HEAD)
-      /* (a) a 412 where our create had no clear answer: a HEAD says whose the turn is (only our own
-       * ghost can be ours), and ours is won */
-      :: towner[n] == i + 1 -> printf("MSC: t=%d c%d create turn %d: 412 after an ambiguous create; HEAD: ours, won\n", tnow, i, n)
-      :: towner[n] != 0 && towner[n] != i + 1 -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
+      /* (a) a 412 on a number in #ambiguous: a HEAD says whose the turn is (ours: won; someone
+       * else's: taken, and the number leaves #ambiguous) */
+      :: towner[n] != 0 && n == amb && towner[n] == i + 1 -> amb = 0; printf("MSC: t=%d c%d create turn %d: 412 after an ambiguous create; HEAD: ours, won\n", tnow, i, n)
+      :: towner[n] != 0 && n == amb && towner[n] != i + 1 -> amb = 0; printf("MSC: t=%d c%d create turn %d: 412 after an ambiguous create; HEAD: taken\n", tnow, i, n); n++; goto create
+      :: towner[n] != 0 && n != amb -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
 #else
       :: towner[n] != 0 -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
 #endif
@@ -617,6 +631,7 @@ create:
       if
       :: towner[n] == 0 && nlate < LATE_CREATE ->
         nlate++; gturn = n; gown = i + 1; gmode = mode[i]; gwt = 0;
+        amb = n; /* stays in #ambiguous: the HEAD found it free */
         printf("MSC: t=%d c%d create turn %d fails as its client sees it; HEAD %d: 404; the request may land later\n", tnow, i, n, n);
         if
         :: goto create   /* the frontier is still fresh: the same number again */
@@ -639,12 +654,23 @@ create:
       fi;
 #endif
       towner[n] = i + 1; tmode[n] = mode[i];
+#if LATE_CREATE
+      if :: amb == n -> amb = 0 :: else fi; /* won: ours, no longer ambiguous */
+#endif
 #ifdef OMITTED_OVER
       tage[n] = 0;
 #endif
       printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i]);
       fastpath();
-      if :: kb >= n -> printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n); goto win :: else fi
+      if
+      :: kb >= n ->
+        printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n);
+#if LATE_CREATE && !defined(NO_END_GHOSTS) && !defined(GHOSTS_BLOCKERS_ONLY)
+        d_step { end_ghosts() }; broke = 0; /* before entering, as at every poll */
+#endif
+        goto win
+      :: else
+      fi
     }
   fi;
 
@@ -663,10 +689,16 @@ wait:
 #endif
       d_step { blockers() };
       f = 0;
+#if LATE_CREATE && !defined(NO_END_GHOSTS) && !defined(GHOSTS_BLOCKERS_ONLY)
+      /* at every poll and before entering: an ended ghost of ours is counted over; with blockers
+       * left, poll again at once */
+      d_step { end_ghosts() };
+      if :: broke && blk != 0 -> broke = 0; blk = 0; goto wait :: else -> broke = 0 fi;
+#endif
       if
       :: blk == 0 -> goto win
       :: else ->
-#if LATE_CREATE && !defined(NO_END_GHOSTS)
+#if LATE_CREATE && defined(GHOSTS_BLOCKERS_ONLY)
         d_step { end_ghosts() };
         if :: broke -> broke = 0; blk = 0; goto wait :: else fi; /* poll again at once */
 #endif

@@ -247,6 +247,25 @@ const CONFIGS = [
     expect: 'pass',
   },
   {
+    name: 'cond-late-create-mixed',
+    what: 'cond-late-create with mixed modes: every ambiguous number read at each poll and before entering (025283b)',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 2, ...COND_LEASE, LATE_CREATE: 1 },
+    live: true,
+    cc: '-O0',
+    small: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-late-create-mixed-3',
+    what: 'cond-late-create-mixed with 3 contenders',
+    model: 'conditional.pml',
+    defs: { N: 3, LIVE: 1, MODES: 2, ...COND_LEASE, LATE_CREATE: 1 },
+    live: true,
+    extra: true,
+    expect: 'pass',
+  },
+  {
     name: 'cond-late-create-3',
     what: 'cond-late-create with 3 exclusive contenders',
     model: 'conditional.pml',
@@ -471,13 +490,13 @@ const CONFIGS = [
     expect: 'mutex',
   },
   {
-    // OPEN FINDING against the fixed code (3cfc549): a shared contender never ends its own shared
-    // ghost (#endGhosts looks only at blockers, and a shared turn does not block a shared one), while
-    // an exclusive turn between them waits for the ghost: a deadlock. Expected to fail until fixed.
+    // found by this model against the first C2 fix (3cfc549), fixed in 025283b: a shared contender
+    // never ended its own shared ghost (#endGhosts looked only at blockers, and a shared turn does not
+    // block a shared one), while an exclusive turn between them waited for the ghost: a deadlock
     name: 'c2-shared-ghost',
-    what: 'FINDING: cond-late-create with mixed modes: a shared ghost blocks an exclusive turn its owner waits for',
+    what: 'REGRESSION (3cfc549): cond-late-create-mixed ending only ghosts among the blockers, only while blocked',
     model: 'conditional.pml',
-    defs: { N: 2, LIVE: 1, MODES: 2, ...COND_LEASE, LATE_CREATE: 1 },
+    defs: { N: 2, LIVE: 1, MODES: 2, ...COND_LEASE, LATE_CREATE: 1, GHOSTS_BLOCKERS_ONLY: 1 },
     live: true,
     expect: 'liveness',
   },
