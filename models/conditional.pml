@@ -126,8 +126,8 @@
  * not done, created less than RETAIN ticks ago, or among the newest KEEP turns (below the highest
  * turn ever created); it passes a checkpoint (every CK-th turn, kept) and deletes any other turn
  * with its done marker. A contender starts from a cached hint of the frontier learned a <= CACHE
- * ticks ago (any value between the frontier at the start of that tick and now; one HEAD confirms
- * it exists), or discovers F by HEADs: checkpoints CK, 2CK, ... until one is missing, then upward
+ * ticks ago (any value between the frontier at the start of that tick and now, used without a
+ * HEAD, as #takeTurn does), or discovers F by HEADs: checkpoints CK, 2CK, ... until one is missing, then upward
  * from the last one until a turn is missing. The hint's age counts from the tick it was learned
  * (discovery: its first HEAD; RECHECK 1, the fix: after the block scan, HEAD the next checkpoint
  * again and scan on if it now exists); a create may be sent only while that age is <= CACHE (else
@@ -507,7 +507,7 @@ arrive:
   fi;
 
 #if GC
-  /* 2. the frontier: a cached hint learned `age` <= CACHE ticks ago, confirmed by one HEAD; or
+  /* 2. the frontier: a cached hint learned `age` <= CACHE ticks ago (not HEADed); or
    * discovery by HEADs, checkpoints first, then upward from the last one (each HEAD a step) */
 frontier:
   if
@@ -523,10 +523,9 @@ frontier:
       od;
       select(n : m .. fmax);
       hage[i] = age; age = 0; m = 0;
-      if
-      :: n == 0 || EXISTS(n) -> n++; goto create
-      :: else -> printf("MSC: t=%d c%d hint %d: HEAD 404, rediscovers\n", tnow, i, n); hage[i] = INF; goto frontier
-      fi
+      /* used as it is: #takeTurn creates f.turn + 1 without a HEAD of f.turn */
+      printf("MSC: t=%d c%d hint F = %d\n", tnow, i, n);
+      n++; goto create
     }
   :: atomic { wt[i] == 0 -> hage[i] = 0; n = CK; goto cpscan }
   fi;
