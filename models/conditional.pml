@@ -102,6 +102,35 @@
                         blocker of its own turn and is never ended); GHOST_FLOOR ends a ghost with floor
                         n + 1 (a MUTANT) */
 #endif
+#ifndef SUSPEND
+#define SUSPEND 0    /* issue 14, C1: how many times (in the whole run) a contender's machine may be
+                        suspended (laptop sleep, VM pause), each time for any number of ticks. While
+                        suspended it takes no step, its keeper does not renew, and its monotonic clock
+                        stops: its stopwatches of other leases and its timers stand still, while true
+                        time, the store, GC and the other contenders go on. Where (SUSP_SITES, bits):
+                        1 between acquisitions, a frontier hint in its cache (GC 1); 2 with a create
+                        in flight (GC 1: it lands at any tick of the suspension or at the resume, and
+                        is answered after the resume); 4 while waiting; 8 while holding. The fix
+                        (3cfc549): the hint's trust (CACHE), the create's answer (the post-check: a
+                        create that won but was answered more than LAT after it was sent is not used:
+                        done(n) { floor 0, entered: false }, and the frontier is discovered afresh)
+                        and the keeper's deadline are on the suspend-aware clock, i.e. true ticks.
+                        MONO_HINT: the hint's trust on the monotonic clock, which stops (with
+                        NO_POSTCHECK: the code before issue 14, the REGRESSION c1-hint-monotonic);
+                        NO_POSTCHECK alone: the post-check removed (a MUTANT); MONO_KEEPER: the
+                        keeper's deadline on the monotonic clock (the REGRESSION c1-keeper-monotonic).
+                        LONG_PAUSE: a holder acts on its last look at the keeper across a suspension
+                        (the limit: a pause longer than the margin; fencing still holds) */
+#endif
+#ifndef SUSP_SITES
+#define SUSP_SITES 15
+#endif
+#ifndef MUTEX_CHECK
+#define MUTEX_CHECK 1 /* 0: two conflicting holders are not reported (fencing is still checked) */
+#endif
+#ifndef REUSE_CHECK
+#define REUSE_CHECK 1 /* 0: a reused turn number is not reported (to see what follows from it) */
+#endif
 #ifndef RULE
 #define RULE 1       /* entry rule. 0: the draft's (exclusive: every turn since the last exclusive turn
                         before it, inclusive, is done; shared: that exclusive turn is done).
@@ -205,6 +234,10 @@
 #define GIVEUP 0
 #endif
 
+#if LIVE && SUSPEND
+#error "SUSPEND is for safety runs (a suspension may last for ever)"
+#endif
+
 #define R (LEASE / 3)                    /* renewal interval */
 #define WINDOW (LEASE - MARGIN + DRIFT)  /* real ticks a holder trusts a renewal */
 #define INF 255
@@ -248,6 +281,18 @@ byte gturn, gown, gwt; /* a create in flight after its client saw it fail: its n
 bit  gmode;
 #endif
 bit  mode[N];        /* contender j's mode */
+#if SUSPEND
+bit  susp[N];        /* contender j's machine is suspended */
+byte nsusp;          /* suspensions so far */
+#if GC && defined(MONO_HINT)
+/* MONO_HINT: a hint learned a ticks before j's last suspension started has, a mono ticks after it
+ * resumed, a monotonic age of a + sr[j] but a true one of that plus the suspension: it may be any
+ * value from hl[j * (CACHE + 1) + a] (the frontier at the start of the tick a ticks before the
+ * suspension started) up */
+byte hl[N * (CACHE + 1)];
+byte sr[N];          /* monotonic ticks since j's last suspension ended, capped at CACHE + 1 */
+#endif
+#endif
 
 /* ---------- contenders ---------- */
 byte dlr[N];       /* the keeper trusts the lease for dlr more ticks */
@@ -268,6 +313,57 @@ bit mutex_violated, fence_violated, progress_violated, report_violated, shared_c
   :: atomic { crashed[i] -> goto dead } \
   :: atomic { ncrash < MAXCRASH && wt[i] == 0 -> printf("MSC: t=%d c%d crashes\n", tnow, i); ncrash++; crashed[i] = 1; keeping[i] = 0; goto dead }
 #define PAUSE(level, here) :: atomic { PAUSES >= level && wt[i] == 0 -> wt[i] = 1; goto here }
+
+#if SUSPEND
+#ifdef LONG_PAUSE
+bit act[N]; /* LONG_PAUSE: j acts on a look at its keeper taken before its suspension */
+#define ACTING(j) act[j]
+#define ACT_START act[i] = (incs[i] && dlr[i] > 0)
+#define ACT_END act[i] = 0
+#else
+#define ACTING(j) 0
+#define ACT_START skip
+#define ACT_END skip
+#endif
+/* the suspension starts (with MONO_HINT: the frontier at the start of each of the last CACHE + 1
+ * ticks, the lowest hint learned then, is recorded) */
+inline susp_start() {
+  nsusp++; susp[i] = 1; ACT_START;
+  printf("MSC: t=%d c%d's machine is suspended\n", tnow, i);
+#if GC && defined(MONO_HINT)
+  e = 0;
+  do
+  :: e <= CACHE ->
+    hl[i * (CACHE + 1) + e] = 0; m = 1;
+    do
+    :: m <= T -> if :: ever[m] && cage[m] > e -> hl[i * (CACHE + 1) + e] = m :: else fi; m++
+    :: else -> break
+    od;
+    e++
+  :: else -> break
+  od;
+  m = 0; e = 0
+#endif
+}
+#if GC && defined(MONO_HINT)
+#define SUSP_END sr[i] = 0
+#else
+#define SUSP_END skip
+#endif
+/* a suspension at a step (site bit `site`): any number of ticks, then the step is taken again */
+#define SUSPEND_AT(site, back) \
+  :: atomic { (SUSP_SITES & site) && nsusp < SUSPEND && wt[i] == 0 -> susp_start(); wt[i] = 1 }; \
+     do \
+     :: atomic { wt[i] == 0 -> wt[i] = 1 } \
+     :: atomic { wt[i] == 0 -> susp[i] = 0; ACT_END; SUSP_END; printf("MSC: t=%d c%d's machine resumes\n", tnow, i); break } \
+     od; \
+     goto back
+#define SUSPENDED(j) susp[j]
+#else
+#define SUSPEND_AT(site, back)
+#define SUSPENDED(j) 0
+#define ACTING(j) 0
+#endif
 
 #ifdef OMITTED_OVER
 /* MUTANT: a turn the listing (as of f ticks ago) does not show is taken as over, not HEADed */
@@ -462,12 +558,74 @@ end_net:
 }
 #endif
 
+#if GC
+/* the create of turn n lands (create-only): lres 2 on a 412, else 1 (ours), with rv: the number
+ * existed before (GC deleted it) */
+inline land_create() {
+  if
+#ifndef NO_CREATE_ONLY
+  :: towner[n] != 0 -> lres = 2
+#endif
+  :: else ->
+    lres = 1; rv = ever[n];
+    if
+    :: rv -> printf("MSC: t=%d c%d's create lands on turn %d, which existed before (GC deleted it)\n", tnow, i, n)
+    :: else
+    fi;
+    ever[n] = 1; cage[n] = 0; if :: n > fmax -> fmax = n :: else fi;
+    towner[n] = i + 1; tmode[n] = mode[i]; dn[n] = 0; fl[n] = 0;
+    printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i])
+  fi
+}
+
+/* the create's answer (#takeTurn): a 412 moves up one; a win answered more than LAT true ticks after
+ * the create was sent is not used (the fix's post-check, on the suspend-aware clock): its turn is
+ * ended and the frontier discovered afresh; any other win is used: the number must never have
+ * existed before (reuse_violated), and the fast path's GET runs */
+#ifdef NO_POSTCHECK
+#define LATE_ANSWER 0
+#else
+#define LATE_ANSWER (lw > LAT)
+#endif
+inline answer(newer) {
+  if
+  :: lres == 2 -> lres = 0; lw = 0; rv = 0; printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
+  :: lres == 1 && LATE_ANSWER ->
+    lres = 0; lw = 0; rv = 0;
+    printf("MSC: t=%d c%d create of turn %d answered too late: not used, done(%d) floor 0; rediscovers\n", tnow, i, n, n);
+    if :: dn[n] == 0 -> dn[n] = 3; fl[n] = 0 :: else fi;
+#if SUSPEND && defined(MONO_HINT)
+    sr[i] = CACHE + 1;
+#endif
+    hage[i] = 0; n = CK; goto cpscan
+  :: else ->
+    lres = 0; lw = 0;
+    reuse_violated = rv; rv = 0;
+    if
+    :: reuse_violated -> printf("MSC: t=%d c%d uses turn %d, which existed before (GC deleted it)\n", tnow, i, n)
+    :: else
+    fi;
+#if REUSE_CHECK
+    assert(!reuse_violated);
+#endif
+    hage[i] = INF;
+#if SUSPEND && defined(MONO_HINT)
+    /* rememberFrontier: a win sent after the resume is newer than any hint learned before it */
+    if :: newer -> sr[i] = CACHE + 1 :: else fi;
+#endif
+    fastpath();
+    if :: kb >= n -> printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n); goto win :: else fi
+  fi
+}
+#endif
+
 proctype Contender(byte i) {
   byte n, f, j, m, e, blk, age, fw;
   byte kb = 1; /* every turn below kb is known over (turn 0 is the name's marker) */
   bit broke, brokenseen;
 #if GC
-  byte lw;
+  byte lw, lres; /* true ticks since the create was sent; its outcome (0 not landed, 1 ours, 2 412) */
+  bit rv;        /* the number it landed on existed before */
 #endif
 #if LATE_CREATE
   byte amb; /* #ambiguous: a number where a create of ours had no clear answer (0: none) */
@@ -479,6 +637,9 @@ proctype Contender(byte i) {
 arrive:
   if
   CRASH
+#if GC
+  SUSPEND_AT(1, arrive)
+#endif
 #if !LIVE
   :: atomic { wt[i] == 0 -> wt[i] = 1; goto arrive }
 #endif
@@ -521,13 +682,27 @@ frontier:
       :: j <= T -> if :: ever[j] && cage[j] > age -> m = j :: else fi; j++
       :: else -> j = 0; break
       od;
+#if SUSPEND && defined(MONO_HINT)
+      /* on the stopped clock a hint learned before a suspension that ended within its age still
+       * looks fresh */
+      if
+      :: sr[i] <= age && hl[i * (CACHE + 1) + age - sr[i]] < m -> m = hl[i * (CACHE + 1) + age - sr[i]]
+      :: else
+      fi;
+#endif
       select(n : m .. fmax);
       hage[i] = age; age = 0; m = 0;
       /* used as it is: #takeTurn creates f.turn + 1 without a HEAD of f.turn */
       printf("MSC: t=%d c%d hint F = %d\n", tnow, i, n);
       n++; goto create
     }
-  :: atomic { wt[i] == 0 -> hage[i] = 0; n = CK; goto cpscan }
+  :: atomic {
+      wt[i] == 0 ->
+#if SUSPEND && defined(MONO_HINT)
+      sr[i] = CACHE + 1; /* a discovered value is newer than any hint learned before */
+#endif
+      hage[i] = 0; n = CK; goto cpscan
+    }
   fi;
 cpscan:
   atomic {
@@ -566,28 +741,19 @@ land:
   if
   CRASH
   :: atomic { wt[i] == 0 && lw < LAT -> lw++; wt[i] = 1; goto land } /* the request is slow */
-  :: atomic {
-      wt[i] == 0 ->
-      lw = 0;
-#ifndef NO_CREATE_ONLY
-      if
-      :: towner[n] != 0 -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
-      :: else
-      fi;
+#if SUSPEND
+  /* suspended with the create in flight: it lands within LAT ticks of its send (it left the
+   * machine), or at the resume (it had not); the answer is read after the resume. lw counts true
+   * ticks since the send (up to LAT + 1) */
+  :: atomic { (SUSP_SITES & 2) && nsusp < SUSPEND && wt[i] == 0 -> susp_start(); lres = 0 };
+     do
+     :: atomic { wt[i] == 0 && lres == 0 && lw <= LAT -> land_create() }
+     :: atomic { wt[i] == 0 -> wt[i] = 1; if :: lw <= LAT -> lw++ :: else fi }
+     :: atomic { wt[i] == 0 -> susp[i] = 0; SUSP_END; printf("MSC: t=%d c%d's machine resumes\n", tnow, i); break }
+     od;
+     atomic { if :: lres == 0 -> land_create() :: else fi; answer(0) }
 #endif
-      reuse_violated = ever[n];
-      if
-      :: reuse_violated -> printf("MSC: t=%d c%d creates turn %d, which existed before (GC deleted it)\n", tnow, i, n)
-      :: else
-      fi;
-      assert(!reuse_violated);
-      ever[n] = 1; cage[n] = 0; if :: n > fmax -> fmax = n :: else fi;
-      hage[i] = INF;
-      towner[n] = i + 1; tmode[n] = mode[i]; dn[n] = 0; fl[n] = 0;
-      printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i]);
-      fastpath();
-      if :: kb >= n -> printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n); goto win :: else fi
-    }
+  :: atomic { wt[i] == 0 -> lres = 0; land_create(); answer(1) }
   fi;
 #else
   /* 2. discover the frontier F by HEADs (consistent): the highest existing turn */
@@ -679,6 +845,7 @@ create:
 wait:
   if
   CRASH
+  SUSPEND_AT(4, wait)
   :: atomic { wt[i] == 0 && dlr[i] == 0 -> printf("MSC: t=%d c%d lease lost while waiting: abandons\n", tnow, i); goto giveup }
   :: atomic {
       wt[i] == 0 && dlr[i] > 0 ->
@@ -739,7 +906,7 @@ take:
       do
       :: j < N ->
         if
-        :: j != i && incs[j] && dlr[j] > 0 && !crashed[j] && (mode[i] || mode[j]) ->
+        :: j != i && incs[j] && (dlr[j] > 0 || ACTING(j)) && !crashed[j] && (mode[i] || mode[j]) ->
           printf("MSC: t=%d c%d enters while c%d holds (exclusive: %d, %d)\n", tnow, i, j, mode[i], mode[j]);
           mutex_violated = 1
         :: j != i && incs[j] && dlr[j] > 0 && !crashed[j] && !mode[i] && !mode[j] && REACH_SHARED -> shared_coexist = 1
@@ -748,7 +915,9 @@ take:
         j++
       :: else -> j = 0; break
       od;
+#if MUTEX_CHECK
       assert(!mutex_violated);
+#endif
       assert(!shared_coexist);
       if
       :: mode[i] ->
@@ -772,6 +941,7 @@ take:
 hold:
   if
   CRASH
+  SUSPEND_AT(8, hold)
 #if !LIVE
   :: atomic { wt[i] == 0 -> wt[i] = 1; goto hold }
 #endif
@@ -921,6 +1091,20 @@ end_lgc:
 }
 #endif
 
+/* what stops while j's machine is suspended: its stopwatches of others' leases (now(), for judging
+ * others), its renewal timer, and, on the code before issue 14, its hint's age (MONO_HINT) and its
+ * keeper's deadline (MONO_KEEPER); the fix keeps those two on the suspend-aware clock */
+#if defined(MONO_HINT)
+#define HINT_STOPS(j) SUSPENDED(j)
+#else
+#define HINT_STOPS(j) 0
+#endif
+#if defined(MONO_KEEPER)
+#define KEEPER_STOPS(j) SUSPENDED(j)
+#else
+#define KEEPER_STOPS(j) 0
+#endif
+
 /* the clock: countdowns, keepers (lease-keeper.ts), observers' stopwatches */
 active proctype Clock() {
   byte k, m;
@@ -935,7 +1119,7 @@ active proctype Clock() {
         tnow++;
         k = 0;
         do
-        :: k < N * N -> if :: seen[k] != 0 && sage[k] < LEASE -> sage[k]++ :: else fi; k++
+        :: k < N * N -> if :: seen[k] != 0 && sage[k] < LEASE && !SUSPENDED(k / N) -> sage[k]++ :: else fi; k++
         :: else -> break
         od;
 #if GC
@@ -946,9 +1130,16 @@ active proctype Clock() {
         od;
         k = 0;
         do
-        :: k < N -> if :: hage[k] <= CACHE -> hage[k]++ :: else fi; k++
+        :: k < N -> if :: hage[k] <= CACHE && !HINT_STOPS(k) -> hage[k]++ :: else fi; k++
         :: else -> break
         od;
+#if SUSPEND && defined(MONO_HINT)
+        k = 0;
+        do
+        :: k < N -> if :: sr[k] <= CACHE && !susp[k] -> sr[k]++ :: else fi; k++
+        :: else -> break
+        od;
+#endif
 #endif
 #ifdef OMITTED_OVER
         k = 1;
@@ -970,7 +1161,9 @@ active proctype Clock() {
         k = 0;
         do
         :: k < N ->
-          DOWN(wt[k]); DOWN(dlr[k]); DOWN(rn[k]);
+          DOWN(wt[k]);
+          if :: !KEEPER_STOPS(k) -> DOWN(dlr[k]) :: else fi;
+          if :: !SUSPENDED(k) -> DOWN(rn[k]) :: else fi; /* the renewal timer is on the monotonic clock */
           if
           :: keeping[k] && dlr[k] == 0 -> keeping[k] = 0; rn[k] = 0; printf("MSC: t=%d c%d lease lost\n", tnow, k)
           :: else
@@ -999,7 +1192,7 @@ active proctype Clock() {
       do
       :: k < N ->
         if
-        :: keeping[k] && rn[k] == 0 ->
+        :: keeping[k] && rn[k] == 0 && !SUSPENDED(k) ->
           if
           :: RENEWFAIL -> rn[k] = 1; printf("MSC: t=%d c%d renewal fails\n", tnow, k)
           :: true ->
@@ -1045,6 +1238,9 @@ init {
     :: k < N ->
 #if GC
       hage[k] = INF;
+#if SUSPEND && defined(MONO_HINT)
+      sr[k] = CACHE + 1;
+#endif
 #endif
 #if MODES == 0
       mode[k] = 1;

@@ -55,6 +55,21 @@ const COND_GC = {
 };
 // the same with checkpoints every 2 turns, up to 5 turns (heavier: --all)
 const COND_GC2 = { ...COND_GC, MAXTURNS: 5, CK: 2 };
+// issue 14 (C1): cond-gc's store, one suspension of any length between acquisitions (a hint in the
+// cache) or with a create in flight
+const COND_SUSPEND = { ...COND_GC, CACHE: 0, LAT: 0, RETAIN: 1, SUSPEND: 1, SUSP_SITES: 3 };
+// issue 14 (C1): the keeper, one suspension of any length while waiting or holding
+const COND_SUSPEND_KEEPER = {
+  N: 2,
+  MODES: 2,
+  ...COND_LEASE,
+  MAXCRASH: 1,
+  GIVEUP: 1,
+  RENEWFAIL: 1,
+  PAUSES: 0,
+  SUSPEND: 1,
+  SUSP_SITES: 12,
+};
 
 /**
  * The configurations. `expect: 'pass'`: an exhaustive search finds nothing. `expect: <property>`:
@@ -358,6 +373,74 @@ const CONFIGS = [
     extra: true,
     expect: 'pass',
   },
+  // issue 14 (C1): a contender's machine is suspended (its monotonic clock stops) while true time, the
+  // store, GC and the others go on; the fix trusts a hint, a create's answer and the lease on the
+  // suspend-aware clock
+  {
+    name: 'cond-suspend',
+    what: 'cond-gc without timeouts, one suspension of any length with a hint cached or a create in flight',
+    model: 'conditional.pml',
+    defs: COND_SUSPEND,
+    cc: '-O0',
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-keeper',
+    what: 'conditional: 2 mixed, leases, a crash, timeouts, renewal failures, one suspension while waiting or holding',
+    model: 'conditional.pml',
+    defs: COND_SUSPEND_KEEPER,
+    cc: '-O0',
+    expect: 'pass',
+  },
+  {
+    name: 'c1-long-pause-fenced',
+    what: 'a holder acting across a suspension on its last look at the keeper (the limit): fencing still holds',
+    model: 'conditional.pml',
+    defs: { N: 2, MODES: 0, ...COND_LEASE, MAXCRASH: 1, PAUSES: 0, SUSPEND: 1, SUSP_SITES: 8, LONG_PAUSE: 1, MUTEX_CHECK: 0 },
+    cc: '-O0',
+    small: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-giveup',
+    what: 'cond-suspend with timeouts',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, GIVEUP: 1 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-cache',
+    what: 'cond-suspend with hints up to 1 tick old: RETAIN 2 > CACHE 1 + LAT 0',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, CACHE: 1, RETAIN: 2 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-lat',
+    what: 'cond-suspend with slow creates: RETAIN 2 > CACHE 0 + LAT 1',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, LAT: 1, RETAIN: 2 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-keeper-3',
+    what: 'cond-suspend-keeper with 3 exclusive contenders, no renewal failures',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND_KEEPER, N: 3, MODES: 0, RENEWFAIL: 0 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-keeper-pauses',
+    what: 'cond-suspend-keeper with slow steps and dead leases deleted',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND_KEEPER, PAUSES: 2, LEASE_GC: 1 },
+    extra: true,
+    expect: 'pass',
+  },
   // mixed.pml: a ticket-strategy and a conditional-strategy contender on one name
   {
     name: 'mixed',
@@ -499,6 +582,42 @@ const CONFIGS = [
     defs: { N: 2, LIVE: 1, MODES: 2, ...COND_LEASE, LATE_CREATE: 1, GHOSTS_BLOCKERS_ONLY: 1 },
     live: true,
     expect: 'liveness',
+  },
+  {
+    name: 'c1-hint-monotonic',
+    what: 'REGRESSION C1: cond-suspend trusting a hint on the monotonic clock, no post-check (reuse not reported: what follows)',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, MONO_HINT: 1, NO_POSTCHECK: 1, REUSE_CHECK: 0 },
+    expect: 'mutex',
+  },
+  {
+    name: 'c1-no-postcheck',
+    what: 'cond-suspend using a create that won but was answered after the bound (reuse not reported: what follows)',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, NO_POSTCHECK: 1, REUSE_CHECK: 0 },
+    expect: 'mutex',
+  },
+  {
+    name: 'c1-keeper-monotonic',
+    what: "REGRESSION C1: cond-suspend-keeper with the keeper's deadline on the monotonic clock",
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND_KEEPER, MONO_KEEPER: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'c1-long-pause',
+    what: 'c1-long-pause-fenced checking mutual exclusion: a suspension longer than the margin is outside it',
+    model: 'conditional.pml',
+    defs: { N: 2, MODES: 0, ...COND_LEASE, MAXCRASH: 1, PAUSES: 0, SUSPEND: 1, SUSP_SITES: 8, LONG_PAUSE: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'c1-hint-monotonic-postcheck',
+    what: 'cond-suspend with the post-check but the hint on the monotonic clock: a hint that aged in the cache',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, MONO_HINT: 1 },
+    extra: true,
+    expect: 'reuse',
   },
   // conditional.pml mutants; cond-shared-floor and cond-gallop-on-error are what the first, uncommitted
   // conditional-core.ts did (fixed in fd657da; simulation regressions K12, K13; see models/README.md)
