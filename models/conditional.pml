@@ -188,20 +188,49 @@
 #ifndef RECHECK
 #define RECHECK 1    /* 0: the draft's discovery (the last block is trusted to be whole) */
 #endif
+#ifndef WALK
+#define WALK 0       /* the collector. 0: a process walking upwards at any time from the lowest number it
+                        has not passed, with the true frontier (an over-approximation of when and how
+                        far gc.ts collects). 1: gc.ts before issue 14 (00dbd60), run by the releaser of a
+                        checkpoint turn: list turns and done markers from the bottom, the first PAGE
+                        entries of each (the marker, turn 0, is one), and walk the listed turns (one
+                        step). 2: gc.ts as fixed (8aa6593), run by the releaser of a checkpoint turn and,
+                        "one time in K", of any turn (a choice): the first block j whose last number
+                        (j+1)CK - 1 still exists, by binary search (HEADs), then upwards from its
+                        checkpoint (listings with startAfter, paged: every number is seen), one number a
+                        step, deleting up to CAP turns. Both stop at the first turn not over or not
+                        RETAIN old, pass checkpoints, and stop below the newest CK numbers under the
+                        releaser's cached frontier (its own turn) */
+#endif
+#ifndef PAGE
+#define PAGE 2       /* WALK 1: entries per listing (1000 in the code) */
+#endif
+#ifndef CAP
+#define CAP (2 * CK) /* WALK 2: turns deleted per run at most (max(4K, 1000) in the code) */
+#endif
+#ifndef BOUND
+#define BOUND 0      /* > 0: at every turn used, at most BOUND non-checkpoint turns exist (bound_violated) */
+#endif
+#ifndef MINHOLD
+#define MINHOLD 0    /* a holder holds at least MINHOLD ticks (a bound on turns per tick, for BOUND) */
+#endif
 #define T MAXTURNS
 #if RETAIN > CACHE + 1
 #define MAXAGE RETAIN
 #else
 #define MAXAGE (CACHE + 1)
 #endif
-#if T > 7
-#error "MAXTURNS must be 1..7"
+#if T > 15
+#error "MAXTURNS must be 1..15"
 #endif
 #if CREATE_ERR || LATE_CREATE
 #error "CREATE_ERR and LATE_CREATE need GC 0"
 #endif
 #else
 #define T (N + CREATE_ERR + LATE_CREATE) /* each contender takes one turn (and its ghost); a failed create may skip a number */
+#define WALK 0
+#define BOUND 0
+#define MINHOLD 0
 #endif
 /* GC mutants: GC_ANY_ORDER deletes any eligible turn, not only in the ascending walk; GC_CHECKPOINTS
  * deletes checkpoints too; GC_PASS_RUNNING walks past a checkpoint that is not over (a checkpoint is
@@ -262,6 +291,8 @@ byte fmax;           /* the highest number ever created (GC's frontier) */
 byte gclo = 1;       /* the lowest number GC has not passed (the ascending walk) */
 byte hage[N];        /* age of contender j's frontier hint (INF: none in use) */
 bit  reuse_violated;
+bit  bound_violated;   /* more than BOUND non-checkpoint turns exist */
+bit  collect_violated; /* GC deleted a turn with a turn below it that is not over */
 #ifdef GC_CHECKPOINTS
 #define GCSKIP(t) 0
 #else
@@ -269,6 +300,22 @@ bit  reuse_violated;
 #endif
 #endif
 #define EXISTS(m) (towner[m] != 0) /* a HEAD of turn m succeeds */
+#if GC
+#define GCDELETE(t) \
+  printf("MSC: t=%d GC deletes turn %d\n", tnow, t); \
+  towner[t] = 0; tmode[t] = 0; dn[t] = 0; fl[t] = 0
+#ifdef GC_PASS_RUNNING
+#define GCOVER(t) (dn[t] != 0 || GCSKIP(t)) /* MUTANT: a checkpoint is passed even while it runs */
+#else
+#define GCOVER(t) (dn[t] != 0)
+#endif
+/* WALK 2: the number HEADed to tell whether block j is fully collected */
+#ifdef PROBE_FIRST
+#define PROBE(j) ((j) * CK + 1) /* MUTANT: the block's first number, not its last */
+#else
+#define PROBE(j) (((j) + 1) * CK - 1)
+#endif
+#endif
 #ifdef OMITTED_OVER
 byte tage[T + 1];    /* ticks since turn t was created, capped at D + 1: a listing as of f ticks ago omits it iff tage < f */
 #endif
@@ -608,6 +655,17 @@ inline answer(newer) {
 #if REUSE_CHECK
     assert(!reuse_violated);
 #endif
+#if BOUND
+    m = 1; e = 0;
+    do
+    :: m <= T -> if :: towner[m] != 0 && m % CK != 0 -> e++ :: else fi; m++
+    :: else -> break
+    od;
+    bound_violated = (e > BOUND);
+    if :: bound_violated -> printf("MSC: t=%d %d turns other than checkpoints exist\n", tnow, e) :: else fi;
+    m = 0; e = 0;
+    assert(!bound_violated);
+#endif
     hage[i] = INF;
 #if SUSPEND && defined(MONO_HINT)
     /* rememberFrontier: a win sent after the resume is newer than any hint learned before it */
@@ -620,9 +678,17 @@ inline answer(newer) {
 #endif
 
 proctype Contender(byte i) {
-  byte n, f, j, m, e, blk, age, fw;
+  byte n, f, j, m, e, age, fw;
+#if T > 7
+  short blk;         /* bit m: we wait for turn m */
+#else
+  byte blk;
+#endif
   byte kb = 1; /* every turn below kb is known over (turn 0 is the name's marker) */
   bit broke, brokenseen;
+#if GC && WALK
+  byte wn, wl, wd; /* the collector's walk: the number at hand, the limit, turns deleted */
+#endif
 #if GC
   byte lw, lres; /* true ticks since the create was sent; its outcome (0 not landed, 1 ours, 2 412) */
   bit rv;        /* the number it landed on existed before */
@@ -933,6 +999,8 @@ take:
       incs[i] = 1; acquired[i] = 1;
 #if LIVE
       select(f : 0 .. HOLD); wt[i] = f; f = 0
+#elif MINHOLD
+      wt[i] = MINHOLD
 #endif
     :: else -> printf("MSC: t=%d c%d lease lost before entering: abandons\n", tnow, i); goto giveup
     fi
@@ -982,9 +1050,119 @@ giveup:
     :: else -> break
     od;
 #if GC
-    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; fw = 0; broke = 0; brokenseen = 0
+    f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; fw = 0; broke = 0; brokenseen = 0;
+#if WALK
+    /* a release (not an abandonment) may run collection: after a checkpoint turn; with WALK 2 also,
+     * one time in K, after any other */
+    if
+    :: acquired[i] && n % CK == 0 -> goto collect
+#if WALK == 2
+    :: acquired[i] && n % CK != 0 -> goto collect
+#endif
+    :: !acquired[i] || n % CK != 0
+    fi;
+#endif
+    n = 0
   }
   goto arrive; /* acquire again, until turn MAXTURNS exists */
+#if WALK
+  /* collection (gc.ts), by the releaser: n is the turn it released, its cached frontier */
+collect:
+  if
+  CRASH
+  :: atomic {
+      wt[i] == 0 ->
+      wl = (n > CK -> n - CK : 0); n = 0;
+#if WALK == 1
+      /* gc.ts before issue 14: the first PAGE entries of each listing, from the bottom (turn 0, the
+       * marker, is the first turn entry); the listed turns walked upwards, in one step */
+      printf("MSC: t=%d c%d collects (the first %d entries of each listing, below %d)\n", tnow, i, PAGE, wl + 1);
+      wn = 0; wd = 1; /* wd: turn entries listed so far (the marker first) */
+      do
+      :: wn < T && wd < PAGE ->
+        wn++;
+        if
+        :: towner[wn] != 0 ->
+          wd++;
+          /* is done(wn) among the first PAGE done markers? (e counts those below it) */
+          e = 0; m = 1;
+          do
+          :: m < wn -> if :: towner[m] != 0 && dn[m] != 0 -> e++ :: else fi; m++
+          :: else -> break
+          od;
+          m = 0;
+          if
+          :: dn[wn] == 0 || e >= PAGE || cage[wn] < RETAIN || wn > wl -> break
+          :: else
+          fi;
+          if
+          :: GCSKIP(wn) -> skip
+          :: else ->
+            m = 1;
+            do
+            :: m < wn -> if :: towner[m] != 0 && dn[m] == 0 -> collect_violated = 1 :: else fi; m++
+            :: else -> break
+            od;
+            m = 0;
+            GCDELETE(wn)
+          fi
+        :: else
+        fi
+      :: else -> break
+      od;
+      e = 0; assert(!collect_violated);
+      goto walked
+#else
+      if :: wl < 1 -> goto walked :: else fi;
+      /* the first block not fully collected: lo, by binary search over blocks 0 .. (wl + 1) / CK */
+      e = 0; f = (wl + 1) / CK;
+      do
+      :: e < f ->
+        j = e + (f - e) / 2;
+        if
+        :: towner[PROBE(j)] == 0 -> e = j + 1
+        :: else -> f = j
+        fi
+      :: else -> break
+      od;
+      wn = (e * CK > 1 -> e * CK : 1); wd = 0; e = 0; f = 0; j = 0;
+      printf("MSC: t=%d c%d collects from %d up to %d\n", tnow, i, wn, wl)
+#endif
+    }
+  fi;
+#if WALK == 2
+walk:
+  if
+  CRASH
+  :: atomic {
+      wt[i] == 0 ->
+      if
+      :: wn > wl || wd >= CAP -> goto walked
+      :: else
+      fi;
+      if
+      :: !EXISTS(wn) -> wn++ /* gone: collected */
+      :: EXISTS(wn) && !(GCOVER(wn) && cage[wn] >= RETAIN) -> goto walked /* not over, or young: stop */
+      :: EXISTS(wn) && GCOVER(wn) && cage[wn] >= RETAIN && GCSKIP(wn) -> wn++ /* a checkpoint: kept, passed */
+      :: EXISTS(wn) && GCOVER(wn) && cage[wn] >= RETAIN && !GCSKIP(wn) ->
+        m = 1;
+        do
+        :: m < wn -> if :: towner[m] != 0 && dn[m] == 0 -> collect_violated = 1 :: else fi; m++
+        :: else -> break
+        od;
+        m = 0;
+        if :: collect_violated -> printf("MSC: t=%d c%d deletes turn %d above a turn not over\n", tnow, i, wn) :: else fi;
+        assert(!collect_violated);
+        GCDELETE(wn); wd++; wn++
+      fi;
+      goto walk
+    }
+  fi;
+#endif
+walked:
+  atomic { wn = 0; wl = 0; wd = 0; n = 0 }
+  goto arrive;
+#endif
 quit:
   atomic {
     keeping[i] = 0; rn[i] = 0; dlr[i] = 0; wt[i] = 0;
@@ -1016,11 +1194,7 @@ done:
 
 #define DOWN(x) if :: (x) != 0 && (x) != INF -> x-- :: else fi
 
-#if GC
-#define GCDELETE(t) \
-  printf("MSC: t=%d GC deletes turn %d\n", tnow, t); \
-  towner[t] = 0; tmode[t] = 0; dn[t] = 0; fl[t] = 0
-
+#if GC && WALK == 0
 #ifdef GC_ANY_ORDER
 /* MUTANT: delete any turn that is done, RETAIN old, not among the newest KEEP, not a checkpoint */
 #define GCOK(t) (towner[t] != 0 && dn[t] != 0 && cage[t] >= RETAIN && (t) + KEEP <= fmax && !GCSKIP(t))
@@ -1051,11 +1225,6 @@ end_gc:
   od
 }
 #else
-#ifdef GC_PASS_RUNNING
-#define GCOVER(t) (dn[t] != 0 || GCSKIP(t)) /* MUTANT: a checkpoint is passed even while it runs */
-#else
-#define GCOVER(t) (dn[t] != 0)
-#endif
 /* gc.ts: the ascending walk, resumed where it stopped (deleted turns stay deleted, and what it
  * passed stays over and old, so a walk from the bottom each time is the same) */
 active proctype Gc() {

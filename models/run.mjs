@@ -31,6 +31,8 @@ const PROPERTIES = {
   reuse: { label: 'turn number never reused', match: /assertion violated\s+!\(reuse_violated\)/ },
   shared: { label: 'shared holders coexist', match: /assertion violated\s+!\(shared_coexist\)/ },
   report: { label: 'broken holder told on release', match: /assertion violated\s+!\(report_violated\)/ },
+  bound: { label: 'collection keeps up (bounded)', match: /assertion violated\s+!\(bound_violated\)/ },
+  collect: { label: 'collected turns: only over below', match: /assertion violated\s+!\(collect_violated\)/ },
   liveness: {
     label: 'liveness (no livelock)',
     match: /pan:1: non-progress cycle|assertion violated\s+!\(progress_violated\)/,
@@ -57,6 +59,26 @@ const COND_GC = {
 const COND_GC2 = { ...COND_GC, MAXTURNS: 5, CK: 2 };
 // issue 14 (C1): cond-gc's store, one suspension of any length between acquisitions (a hint in the
 // cache) or with a create in flight
+// issue 14 (C3): the collector's real walk (WALK 2: gc.ts as fixed; WALK 1: before issue 14), run by
+// releasers; boundedness with 2 exclusive contenders, each holding a tick at least, up to 13 turns:
+// at most 2(K - 1) + (N - 1) = 5 turns other than checkpoints exist
+const COND_BOUND = {
+  N: 2,
+  MODES: 0,
+  LEASES: 0,
+  PAUSES: 0,
+  GC: 1,
+  WALK: 2,
+  MAXTURNS: 13,
+  CK: 3,
+  CACHE: 0,
+  LAT: 0,
+  RETAIN: 1,
+  MINHOLD: 1,
+  BOUND: 5,
+};
+// the real walk's safety: shared contenders (a running turn with finished ones above it)
+const COND_WALK = { N: 2, MODES: 1, LEASES: 0, PAUSES: 0, GC: 1, WALK: 2, MAXTURNS: 5, CK: 2, CACHE: 0, LAT: 0, RETAIN: 1 };
 const COND_SUSPEND = { ...COND_GC, CACHE: 0, LAT: 0, RETAIN: 1, SUSPEND: 1, SUSP_SITES: 3 };
 // issue 14 (C1): the keeper, one suspension of any length while waiting or holding
 const COND_SUSPEND_KEEPER = {
@@ -441,6 +463,46 @@ const CONFIGS = [
     extra: true,
     expect: 'pass',
   },
+  // issue 14 (C3): the collector's real walk (binary search for the first block not fully collected,
+  // then upwards with startAfter and paging, a cap per run), run after releases
+  {
+    name: 'cond-gc-bound',
+    what: 'the fixed walk keeps up: 2 exclusive, 13 turns, checkpoints every 3: at most 5 other turns exist',
+    model: 'conditional.pml',
+    defs: COND_BOUND,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-walk',
+    what: 'the fixed walk never deletes a turn with one not over below it: 2 shared, 5 turns, checkpoints every 2',
+    model: 'conditional.pml',
+    defs: COND_WALK,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-bound-2',
+    what: 'cond-gc-bound with checkpoints every 2 (at most 3 other turns), up to 11 turns',
+    model: 'conditional.pml',
+    defs: { ...COND_BOUND, MAXTURNS: 11, CK: 2, BOUND: 3 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-walk-6',
+    what: 'cond-gc-walk up to 6 turns',
+    model: 'conditional.pml',
+    defs: { ...COND_WALK, MAXTURNS: 6 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-walk-excl',
+    what: 'the fixed walk with 2 exclusive contenders, timeouts and a crash (a collector stopped mid-walk)',
+    model: 'conditional.pml',
+    defs: { ...COND_WALK, MODES: 0, GIVEUP: 1, MAXCRASH: 1 },
+    extra: true,
+    expect: 'pass',
+  },
   // mixed.pml: a ticket-strategy and a conditional-strategy contender on one name
   {
     name: 'mixed',
@@ -618,6 +680,34 @@ const CONFIGS = [
     defs: { ...COND_SUSPEND, MONO_HINT: 1 },
     extra: true,
     expect: 'reuse',
+  },
+  {
+    name: 'c3-old-walk',
+    what: 'REGRESSION C3: cond-gc-bound with the walk before issue 14 (the first 2 entries of each listing, from the bottom)',
+    model: 'conditional.pml',
+    defs: { ...COND_BOUND, WALK: 1, PAGE: 2 },
+    expect: 'bound',
+  },
+  {
+    name: 'c3-cap-below-block',
+    what: 'cond-gc-bound deleting at most 1 turn per run (< the 2 of a block other than its checkpoint)',
+    model: 'conditional.pml',
+    defs: { ...COND_BOUND, CAP: 1 },
+    expect: 'bound',
+  },
+  {
+    name: 'c3-probe-first',
+    what: "cond-gc-bound's search telling a block collected by its first number gone, not its last",
+    model: 'conditional.pml',
+    defs: { ...COND_BOUND, PROBE_FIRST: 1 },
+    expect: 'bound',
+  },
+  {
+    name: 'c3-walk-pass-running',
+    what: 'cond-gc-walk passing a checkpoint that still runs',
+    model: 'conditional.pml',
+    defs: { ...COND_WALK, GC_PASS_RUNNING: 1 },
+    expect: 'collect',
   },
   // conditional.pml mutants; cond-shared-floor and cond-gallop-on-error are what the first, uncommitted
   // conditional-core.ts did (fixed in fd657da; simulation regressions K12, K13; see models/README.md)
