@@ -12,8 +12,10 @@
  * for LEASE ticks), holders trusting a renewal LEASE - MARGIN + DRIFT ticks after it started
  * (lock.pml's keeper); crashes; acquire timeouts (GIVEUP); create requests that fail unapplied
  * (CREATE_ERR); fencing token = turn number. With GC 1 (below): turn GC, checkpoints, the
- * frontier cache and discovery, contenders re-acquiring. Ticket-strategy contenders on the same
- * name: models/mixed.pml.
+ * frontier cache and discovery, contenders re-acquiring. Issue 14: creates landing after their
+ * client saw them fail (LATE_CREATE, C2), suspended machines whose monotonic clock stops (SUSPEND,
+ * C1), the collector's real walk run by releasers (WALK, C3). Ticket-strategy contenders on the
+ * same name: models/mixed.pml.
  *
  * Conventions as lock.pml: parameters by spin -DNAME=value, mutants by flags, discrete time with a
  * Clock that ticks only when no contender can act (`timeout`), every time value relative to now
@@ -28,10 +30,12 @@
  * comes from, and the mutants write wrong ones. Listings of turns are hints the implementation
  * checks by HEAD; OMITTED_OVER models one that is trusted instead.
  *
- * Properties (assertions when a contender takes the lock; with GC 1 also at every successful turn
- * create: the number never existed before, reuse_violated): mutual exclusion of conflicting modes,
- * fencing (an exclusive holder's token is above every earlier exclusive holder's), and that a
- * release by a broken holder learns it was broken (its create-only done gets 412).
+ * Properties (assertions when a contender takes the lock; with GC 1 also whenever a create's win
+ * is used: the number never existed before, reuse_violated; with BOUND, then too, how many turns
+ * other than checkpoints exist, bound_violated; with WALK 2 at every turn GC deletes: every turn
+ * below it is over, collect_violated): mutual exclusion of conflicting modes, fencing (an
+ * exclusive holder's token is above every earlier exclusive holder's), and that a release by a
+ * broken holder learns it was broken (its create-only done gets 412).
  * Liveness (LIVE 1, -DNP, pan -l): no non-progress cycle; every live contender held the lock.
  */
 

@@ -78,7 +78,19 @@ const COND_BOUND = {
   BOUND: 5,
 };
 // the real walk's safety: shared contenders (a running turn with finished ones above it)
-const COND_WALK = { N: 2, MODES: 1, LEASES: 0, PAUSES: 0, GC: 1, WALK: 2, MAXTURNS: 5, CK: 2, CACHE: 0, LAT: 0, RETAIN: 1 };
+const COND_WALK = {
+  N: 2,
+  MODES: 1,
+  LEASES: 0,
+  PAUSES: 0,
+  GC: 1,
+  WALK: 2,
+  MAXTURNS: 5,
+  CK: 2,
+  CACHE: 0,
+  LAT: 0,
+  RETAIN: 1,
+};
 const COND_SUSPEND = { ...COND_GC, CACHE: 0, LAT: 0, RETAIN: 1, SUSPEND: 1, SUSP_SITES: 3 };
 // issue 14 (C1): the keeper, one suspension of any length while waiting or holding
 const COND_SUSPEND_KEEPER = {
@@ -221,7 +233,17 @@ const CONFIGS = [
   {
     name: 't2-operator-crash',
     what: 't2-operator with a crash (the operator breaks the crashed contender)',
-    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, RENEWFAIL: 1, PAUSES: 0, OPERATOR: 1 },
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...STORE,
+      SETTLE: 3,
+      ...LEASE,
+      MAXCRASH: 1,
+      RENEWFAIL: 1,
+      PAUSES: 0,
+      OPERATOR: 1,
+    },
     extra: true,
     expect: 'pass',
   },
@@ -324,7 +346,17 @@ const CONFIGS = [
     name: 'cond-late-create-mixed-safety',
     what: 'cond-mixed-3 with a late-landing create',
     model: 'conditional.pml',
-    defs: { N: 3, MODES: 2, LEASE: 3, MARGIN: 0, DRIFT: 0, MAXCRASH: 1, GIVEUP: 1, LATE_CREATE: 1, PAUSES: 0 },
+    defs: {
+      N: 3,
+      MODES: 2,
+      LEASE: 3,
+      MARGIN: 0,
+      DRIFT: 0,
+      MAXCRASH: 1,
+      GIVEUP: 1,
+      LATE_CREATE: 1,
+      PAUSES: 0,
+    },
     extra: true,
     expect: 'pass',
   },
@@ -418,7 +450,17 @@ const CONFIGS = [
     name: 'c1-long-pause-fenced',
     what: 'a holder acting across a suspension on its last look at the keeper (the limit): fencing still holds',
     model: 'conditional.pml',
-    defs: { N: 2, MODES: 0, ...COND_LEASE, MAXCRASH: 1, PAUSES: 0, SUSPEND: 1, SUSP_SITES: 8, LONG_PAUSE: 1, MUTEX_CHECK: 0 },
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...COND_LEASE,
+      MAXCRASH: 1,
+      PAUSES: 0,
+      SUSPEND: 1,
+      SUSP_SITES: 8,
+      LONG_PAUSE: 1,
+      MUTEX_CHECK: 0,
+    },
     cc: '-O0',
     small: true,
     expect: 'pass',
@@ -602,7 +644,17 @@ const CONFIGS = [
   {
     name: 't2-age-only',
     what: 'REGRESSION T2: t2-operator breaking every old-enough ticket by its age alone',
-    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, RENEWFAIL: 1, PAUSES: 0, OPERATOR: 1, OP_AGE_ONLY: 1 },
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...STORE,
+      SETTLE: 3,
+      ...LEASE,
+      RENEWFAIL: 1,
+      PAUSES: 0,
+      OPERATOR: 1,
+      OP_AGE_ONLY: 1,
+    },
     expect: 'mutex',
   },
   {
