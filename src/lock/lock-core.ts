@@ -223,8 +223,18 @@ export class LockCore extends LockEngine {
    * holders take one token (finding T3 of issue 14).
    */
   async #takeToken(won: Won, createOnly: Promise<boolean>, signal: AbortSignal): Promise<number> {
-    const trusted = await createOnly;
-    if (!trusted) await this.options.runtime.sleep(this.options.settleDelayMs, signal);
+    // the verdict is awaited no longer than the settle delay, which the other path waits anyway:
+    // while it is out (a qualification race takes seconds under network faults) we hold the lock
+    // we won and every waiter waits with us
+    const { runtime, settleDelayMs } = this.options;
+    const started = runtime.now();
+    const timer = new AbortController();
+    const late = runtime.sleep(settleDelayMs, AbortSignal.any([signal, timer.signal])).then(
+      () => false,
+      (error: unknown) => (signal.aborted ? Promise.reject(error) : false),
+    );
+    const trusted = await Promise.race([createOnly, late]).finally(() => timer.abort());
+    if (!trusted) await runtime.sleep(Math.max(0, settleDelayMs - (runtime.now() - started)), signal);
     return takeFencingToken(this.store, this.keys, this.#lockId as string, {
       createOnly: trusted,
       signal,

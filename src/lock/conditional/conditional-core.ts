@@ -27,7 +27,7 @@ import { LeaseWatch } from './lease-watch.js';
 import { ensureMarker, type TurnSettings } from './marker.js';
 import { qualifyStore } from './qualify.js';
 import { type Blocker, TurnQueue } from './queue.js';
-import { createDone, createTurn, headTurn, readDone, type TurnInfo } from './turn-store.js';
+import { createDone, createTurn, ensureDone, headTurn, readDone, type TurnInfo } from './turn-store.js';
 
 /** Jitter applied to the poll interval, so waiters do not poll in lockstep. */
 const POLL_JITTER = 0.2;
@@ -472,14 +472,16 @@ export class ConditionalCore extends LockEngine {
   async #writeDone(turn: number, lockId: string, entered: boolean): Promise<void> {
     // an exclusive holder entered with every earlier turn over; anyone else knows only its floor
     const known = entered && this.options.mode === 'exclusive' ? turn : (this.#queue?.floor ?? 0);
-    const created = await createDone(this.store, this.keys, turn, {
-      floor: known >= turn ? turn + 1 : known,
-      entered,
-      broken: false,
-      by: lockId,
-    });
-    if (!created && (await readDone(this.store, this.keys, turn))?.by !== lockId)
-      this.#lostError ??= new LockLostError(this.keys.name, 'our turn was broken');
+    // through ambiguous failures too: a turn left without its done marker blocks every later turn
+    // for a lease, until a waiter breaks it; past a lease a waiter may have done so anyway
+    const ours = await ensureDone(
+      this.store,
+      this.keys,
+      turn,
+      { floor: known >= turn ? turn + 1 : known, entered, broken: false, by: lockId },
+      { runtime: this.options.runtime, budgetMs: this.options.leaseMs },
+    );
+    if (!ours) this.#lostError ??= new LockLostError(this.keys.name, 'our turn was broken');
   }
 
   #onLost(reason: string, cause?: unknown): void {

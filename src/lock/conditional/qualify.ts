@@ -89,7 +89,17 @@ async function race(store: ObjectStore, options: QualifyOptions): Promise<Qualif
           { method: 'PUT', sent: true },
         );
       }
-      const race = await raceIfNoneMatch(store, prefix, racers, 1, signal, round++);
+      // a signal of its own: the racers' abort listeners must not pile up on the caller's signal
+      // beside its own requests (the ticket strategy qualifies beside its ticket writes), where
+      // more than 10 make Node print a MaxListenersExceededWarning
+      const race = await raceIfNoneMatch(
+        store,
+        prefix,
+        racers,
+        1,
+        signal && AbortSignal.any([signal]),
+        round++,
+      );
       if (!race.supported || race.multipleWinners > 0) return verdictOf(false, race);
       exactlyOne += race.exactlyOne;
     }
