@@ -17,6 +17,8 @@ import type { AwsCredentialIdentity } from '../types.js';
 
 /** Output larger than this is not credentials; the process is stopped. */
 const MAX_OUTPUT_BYTES = 64 * 1024;
+/** After the process exits, how long its pipes may take to deliver what it wrote. */
+const EXIT_DRAIN_MS = 200;
 /** Longest excerpt of standard error quoted in an error. */
 const MAX_STDERR_EXCERPT = 200;
 
@@ -142,11 +144,11 @@ export async function runCredentialProcess(run: ProcessRun): Promise<AwsCredenti
       clearTimeout(timer);
       if (error) {
         child.kill('SIGKILL');
-        // a grandchild may hold the pipes open; we do not wait for it
-        child.stdout.destroy();
-        child.stderr.destroy();
         reject(error);
       } else resolve(text as string);
+      // a grandchild may hold the pipes open; we do not wait for it
+      child.stdout.destroy();
+      child.stderr.destroy();
     };
     const timer = setTimeout(
       () => finish(new CredentialsError(`credential_process did not finish within ${run.timeoutMs} ms`)),
@@ -168,12 +170,15 @@ export async function runCredentialProcess(run: ProcessRun): Promise<AwsCredenti
         }),
       ),
     );
-    child.on('close', (code, signal) => {
+    const ended = (code: number | null, signal: NodeJS.Signals | null) => {
       if (code === 0) return finish(undefined, Buffer.concat(out).toString('utf8'));
       const status = code === null ? `was killed by ${signal}` : `exited with status ${code}`;
       const last = lastLine(err);
       finish(new CredentialsError(`credential_process ${status}${last ? ` (stderr: ${last})` : ''}`));
-    });
+    };
+    child.on('close', ended);
+    // a grandchild may inherit the pipes and keep them open: read what is there shortly after the exit
+    child.on('exit', (code, signal) => setTimeout(() => ended(code, signal), EXIT_DRAIN_MS).unref());
   });
   return parseProcessOutput(stdout, Date.now());
 }
