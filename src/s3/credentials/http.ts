@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { TimeoutError } from '../../errors.js';
 import { HttpTransport, toTransportError } from '../../http/transport.js';
 
 /** A request to a credentials service. */
@@ -12,7 +13,7 @@ export interface CredentialHttpRequest {
   readonly method: 'GET' | 'PUT' | 'POST';
   readonly headers?: Record<string, string> | undefined;
   readonly body?: Uint8Array | undefined;
-  /** Limit on connecting, and on each wait for bytes. */
+  /** Limit on the whole exchange: connecting, sending, and reading the answer. */
   readonly timeoutMs: number;
   /** Named by errors: `AssumeRole`, `IMDS token`, … */
   readonly operation: string;
@@ -29,8 +30,9 @@ export interface CredentialHttpResponse {
 export const MAX_CREDENTIAL_BODY_BYTES = 256 * 1024;
 
 /**
- * Sends one request on a connection of its own and reads the answer (at most 256 KiB). Rejects
- * with `NetworkError` or `TimeoutError` (`sent` says whether the request may have arrived).
+ * Sends one request on a connection of its own and reads the answer (at most 256 KiB), all within
+ * `timeoutMs` (kept by a timer of our own: undici's timeouts tick in whole seconds). Rejects with
+ * `NetworkError` or `TimeoutError` (`sent` false only when the connection certainly failed).
  */
 export async function credentialRequest(req: CredentialHttpRequest): Promise<CredentialHttpResponse> {
   const transport = new HttpTransport(req.url.origin, {
@@ -39,6 +41,12 @@ export async function credentialRequest(req: CredentialHttpRequest): Promise<Cre
     idleTimeoutMs: req.timeoutMs,
     keepAliveTimeoutMs: 1_000,
   });
+  const deadline = new AbortController();
+  const timedOut = new TimeoutError(`${req.operation} timed out after ${req.timeoutMs} ms`, {
+    method: req.operation,
+    sent: true,
+  });
+  const timer = setTimeout(() => deadline.abort(timedOut), req.timeoutMs);
   try {
     const res = await transport.request({
       method: req.method,
@@ -46,6 +54,7 @@ export async function credentialRequest(req: CredentialHttpRequest): Promise<Cre
       headers: { host: req.url.host, ...req.headers },
       body: req.body,
       operation: req.operation,
+      signal: deadline.signal,
     });
     const chunks: Buffer[] = [];
     let size = 0;
@@ -60,10 +69,11 @@ export async function credentialRequest(req: CredentialHttpRequest): Promise<Cre
         chunks.push(buf);
       }
     } catch (error) {
-      throw toTransportError(error, req.operation);
+      throw deadline.signal.aborted ? timedOut : toTransportError(error, req.operation);
     }
     return { status: res.status, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
   } finally {
+    clearTimeout(timer);
     await transport.close();
   }
 }
