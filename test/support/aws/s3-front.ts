@@ -26,8 +26,8 @@ export interface S3FrontOptions {
   issuer?: CredentialIssuer | undefined;
   /** Refuse requests without a session token. @default true when `issuer` is given */
   requireToken?: boolean;
-  /** The bucket's region; requests signed for another are refused as AWS does. */
-  bucketRegion?: string | undefined;
+  /** The bucket's region (asked anew for each request); requests signed for another are refused as AWS does. */
+  bucketRegion?: string | (() => string) | undefined;
 }
 
 export class S3Front extends TestServer {
@@ -57,7 +57,8 @@ export class S3Front extends TestServer {
 
   #check(req: ReceivedRequest): Answer | undefined {
     const claim = sigV4Claim(req.headers.authorization);
-    const region = this.options.bucketRegion;
+    const given = this.options.bucketRegion;
+    const region = typeof given === 'function' ? given() : given;
     if (region !== undefined && claim !== undefined && claim.region !== region) {
       this.refusals.push(req.method === 'HEAD' ? 'Http400' : 'AuthorizationHeaderMalformed');
       if (req.method === 'HEAD') return { status: 400, headers: { 'x-amz-bucket-region': region } };
