@@ -46,7 +46,12 @@ export type { LockRuntime } from './lock/runtime.js';
 export { CoordinationSession } from './lock/session-base.js';
 export type { LockMode } from './lock/ticket.js';
 export type { CredentialsEvent } from './s3/credentials/cache.js';
-export { CHAIN_DEFAULTS, type DefaultChainOptions, defaultCredentialsChain } from './s3/credentials/chain.js';
+export {
+  CHAIN_DEFAULTS,
+  type DefaultChainOptions,
+  type DefaultCredentialsChain,
+  defaultCredentialsChain,
+} from './s3/credentials/chain.js';
 export type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -54,6 +59,7 @@ export type {
   CredentialsOption,
   CredentialsSource,
   CredentialsSourceKind,
+  SourcedCredentials,
 } from './s3/credentials/types.js';
 export type { DeleteObjectsResult } from './s3/delete-objects.js';
 export type { BucketRegionEvent, S3Credentials, S3DebugEvent, S3SessionOptions } from './s3/options.js';

@@ -19,7 +19,7 @@ import { ConfigError, type CredentialsAttempt, CredentialsError } from '../../er
 import { validateNumber, validateOptions } from '../../store/validate.js';
 import { type ChainSettings, type ChainState, isSkipped, type SourceOutcome } from './context.js';
 import { fromEnvironment, webIdentityFromEnv } from './sources/env.js';
-import type { AwsCredentialIdentityProvider, SourcedCredentials } from './types.js';
+import type { SourcedCredentials } from './types.js';
 
 /** Options of {@link defaultCredentialsChain}. */
 export interface DefaultChainOptions {
@@ -36,6 +36,14 @@ export interface DefaultChainOptions {
   /** Region for STS calls when neither the profile nor `AWS_REGION`/`AWS_DEFAULT_REGION` names one. @default 'us-east-1' */
   region?: string | undefined;
 }
+
+/**
+ * The default chain as a provider: an `AwsCredentialIdentityProvider` whose credentials also say
+ * where they came from.
+ */
+export type DefaultCredentialsChain = (
+  identityProperties?: Record<string, unknown>,
+) => Promise<SourcedCredentials>;
 
 /** Defaults of the chain, declared once. */
 export const CHAIN_DEFAULTS = Object.freeze({
@@ -111,9 +119,7 @@ const LINKS: readonly Link[] = [
  * @throws ConfigError for bad options (at once); the provider rejects with a `CredentialsError`
  *   listing every source tried and why each gave nothing, or naming the configured source that failed
  */
-export function defaultCredentialsChain(
-  options: DefaultChainOptions = {},
-): AwsCredentialIdentityProvider & (() => Promise<SourcedCredentials>) {
+export function defaultCredentialsChain(options: DefaultChainOptions = {}): DefaultCredentialsChain {
   const settings = chainSettings(options);
   const state: ChainState = {};
   return () => runChain(settings, state);

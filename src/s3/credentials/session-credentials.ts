@@ -60,7 +60,7 @@ function lazyChain(profile: string | undefined, context: ChainContext): AwsCrede
   return async (properties) => {
     if (chain === undefined) {
       const { defaultCredentialsChain } = await import('./chain.js');
-      chain = defaultCredentialsChain({ profile, env: context.env, region: context.region() });
+      chain ??= defaultCredentialsChain({ profile, env: context.env, region: context.region() });
     }
     return chain(properties);
   };
