@@ -55,7 +55,6 @@ async function loaded(name: string, env: NodeJS.ProcessEnv): Promise<{ modules: 
 const CORE = [
   'cache',
   'chain',
-  'context',
   'iso-time',
   'normalize',
   'refresh-policy',
@@ -82,6 +81,8 @@ describe('credential sources load lazily', () => {
     });
     expect(source).toBe('imds');
     expect(modules.filter((m) => !CORE.includes(m))).toEqual([
+      'chain-run',
+      'context',
       'http',
       'ini/files',
       'ini/parse',

@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process';
 import { CredentialsError } from '../../../errors.js';
 import { parseIsoTime } from '../iso-time.js';
 import type { AwsCredentialIdentity } from '../types.js';
@@ -132,6 +131,8 @@ export interface ProcessRun {
  */
 export async function runCredentialProcess(run: ProcessRun): Promise<AwsCredentialIdentity> {
   const [file, ...args] = splitCommand(run.command);
+  // loaded here, not at the top: node:child_process costs ~4 ms of start-up that most sessions never use
+  const { spawn } = await import('node:child_process');
   const stdout = await new Promise<string>((resolve, reject) => {
     const child = spawn(file as string, args, { env: run.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
