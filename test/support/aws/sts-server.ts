@@ -44,6 +44,8 @@ export interface StsFault {
   message?: string;
   /** How many calls it applies to. @default 1 */
   times?: number;
+  /** Put the whole request (headers and body) in the message, as a careless proxy or debug build would. */
+  echo?: boolean;
 }
 
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -78,7 +80,10 @@ export class StsServer extends TestServer {
     if (params.Version !== '2011-06-15')
       return error(400, 'InvalidAction', 'Could not find operation for this version');
     const fault = this.#faults.shift();
-    if (fault) return error(fault.status, fault.code, fault.message ?? 'Rate exceeded');
+    if (fault) {
+      const echoed = fault.echo ? ` ${JSON.stringify(req.headers)} ${req.body}`.replace(/[<>&]/g, ' ') : '';
+      return error(fault.status, fault.code, `${fault.message ?? 'Rate exceeded'}${echoed}`);
+    }
     switch (action) {
       case 'AssumeRole':
       case 'GetSessionToken': {

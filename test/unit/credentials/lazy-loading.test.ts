@@ -15,7 +15,10 @@ const dir = mkdtempSync(join(tmpdir(), 's3func-lazy-'));
 let imds: ImdsServer;
 
 beforeAll(async () => {
-  imds = await ImdsServer.start({ issuer: new CredentialIssuer({ accessKeyId: 'A', secretAccessKey: 'S' }), role: 'r' });
+  imds = await ImdsServer.start({
+    issuer: new CredentialIssuer({ accessKeyId: 'A', secretAccessKey: 'S' }),
+    role: 'r',
+  });
 });
 afterAll(async () => {
   await imds.close();
