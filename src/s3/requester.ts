@@ -132,9 +132,13 @@ export class S3Requester {
     const region = error.bucketRegion;
     if (region === undefined) return false;
     state.relocated = true;
-    return this.site.learn(region, error.s3Code, (event) =>
-      this.options.onDebug?.({ type: 'bucket-region', bucket: this.site.bucket, ...event }),
-    );
+    return this.site.learn(region, error.s3Code, (event) => {
+      try {
+        this.options.onDebug?.({ type: 'bucket-region', bucket: this.site.bucket, ...event });
+      } catch {
+        // a listener that throws must not fail the request it observes
+      }
+    });
   }
 
   /** The store refused the credentials as expired or invalid: refresh them once per call. */

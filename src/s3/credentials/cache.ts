@@ -108,7 +108,7 @@ export class CredentialsCache {
       const now = this.#now();
       const retryInMs = retryDelayMs(now, plan.usableUntilMs, this.#random);
       this.#retryAtMs = now + retryInMs;
-      this.#onEvent?.({ type: 'credentials-refresh-failed', error, retryInMs });
+      this.#emit({ type: 'credentials-refresh-failed', error, retryInMs });
     });
   }
 
@@ -148,8 +148,17 @@ export class CredentialsCache {
         ? undefined
         : planRefresh(credentials.expiration.getTime(), now, this.#random);
     this.#retryAtMs = 0;
-    this.#onEvent?.({ type: 'credentials', why, info: infoOf(credentials) });
+    this.#emit({ type: 'credentials', why, info: infoOf(credentials) });
     return credentials;
+  }
+
+  /** A listener that throws must not break what it observes. */
+  #emit(event: CredentialsEvent): void {
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // the listener's own fault; credentials go on working
+    }
   }
 }
 

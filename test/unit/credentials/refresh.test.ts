@@ -203,3 +203,15 @@ describe('CredentialsCache', () => {
     expect((await other).accessKeyId).toBe('A');
   });
 });
+
+describe('listeners', () => {
+  it('a debug listener that throws does not break fetching', async () => {
+    const cache = new CredentialsCache(async () => temp('A', HOUR), {
+      now: () => T0,
+      onEvent: () => {
+        throw new Error('listener bug');
+      },
+    });
+    expect((await cache.get()).accessKeyId).toBe('A');
+  });
+});
