@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { CredentialsError, NetworkError, S3funcError, TimeoutError } from '../../../errors.js';
+import { CredentialsError, NetworkError, ResponseError, S3funcError, TimeoutError } from '../../../errors.js';
 import { sleep } from '../../../http/abort.js';
 import { redact } from '../../../http/redact.js';
 import { signRequest } from '../../sigv4/index.js';
@@ -124,7 +124,9 @@ async function attemptSts(call: StsCall, secrets: (string | undefined)[]): Promi
   if (res.status === 200) {
     const parsed = parseStsCredentials(res.text, call.action);
     if (typeof parsed === 'string') {
-      throw new CredentialsError(`STS ${call.action} at ${call.endpoint.origin} answered 200, but ${parsed}`);
+      const message = `STS ${call.action} at ${call.endpoint.origin} answered 200, but ${parsed}`;
+      const cause = new ResponseError(message, { status: 200, method: `STS ${call.action}` });
+      throw new CredentialsError(message, [], { cause });
     }
     return parsed;
   }
