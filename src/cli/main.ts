@@ -6,6 +6,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isS3funcError } from '../errors.js';
 import { LOCK_DEFAULTS } from '../lock/defaults.js';
+import { credentialsHint, credentialsOf, describeCredentials } from './credentials.js';
 import { parseDuration } from './durations.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIo, line } from './io.js';
@@ -16,9 +17,11 @@ import { probe } from './probe.js';
 import { type CliSession, openStore, STORE_ENV } from './store-url.js';
 
 const STORE_HELP = `  --store URL     file:///dir, s3://bucket or b2://bucket (default $${STORE_ENV})
-                  S3 credentials and endpoint come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-                  AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL_S3; B2 from B2_APPLICATION_KEY_ID,
-                  B2_APPLICATION_KEY`;
+                  S3 credentials as the AWS CLI finds them: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+                  AWS_PROFILE and ~/.aws (SSO, roles, credential_process), web identity, ECS/EKS,
+                  EC2; region from AWS_REGION or the profile; endpoint from AWS_ENDPOINT_URL_S3.
+                  B2 from B2_APPLICATION_KEY_ID, B2_APPLICATION_KEY
+  -v, --verbose   say which credentials are used (never the secret)`;
 
 export const HELP: Readonly<Record<string, string>> = {
   main: `usage: s3func <command> [options]
@@ -128,6 +131,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const parsed = parse(help, rest);
     session = openStore(parsed.values.store as string | undefined, io.env);
+    if (parsed.values.verbose === true) {
+      const credentials = await credentialsOf(session);
+      if (credentials) line(io.stderr, `s3func: credentials: ${describeCredentials(credentials)}`);
+    }
     switch (help) {
       case 'exec': {
         const [name, ...command] = parsed.positionals;
@@ -156,7 +163,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return EXIT.usage;
     }
   } catch (error) {
-    return report(error, io);
+    const code = report(error, io);
+    const hint = await credentialsHint(session, error);
+    if (hint !== undefined) line(io.stderr, `s3func: ${hint}`);
+    return code;
   } finally {
     await session?.close?.().catch(() => {});
   }
@@ -165,6 +175,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 function parse(command: 'exec' | 'status' | 'break' | 'reset' | 'probe', args: string[]) {
   const options: ParseArgsOptions = {
     store: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
     ...(command === 'exec' ? LOCK_ARG_OPTIONS : {}),
     ...(command === 'status' || command === 'probe' ? { json: { type: 'boolean' } } : {}),
     ...(command === 'break' ? { 'older-than': { type: 'string' } } : {}),

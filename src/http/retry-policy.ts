@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { B2Error, NetworkError, S3Error, TimeoutError } from '../errors.js';
+import { B2Error, CredentialsError, NetworkError, S3Error, TimeoutError } from '../errors.js';
 
 /** How a client retries. */
 export interface RetryOptions {
@@ -60,6 +60,8 @@ export function isRetryable(error: unknown, safety: RequestSafety): boolean {
       return NOT_APPLIED_STATUSES.has(error.status) || NOT_APPLIED_S3_CODES.has(error.s3Code);
     return error.retryable || RETRYABLE_S3_CODES.has(error.s3Code);
   }
+  // credentials that could not be fetched for a transient reason: the request itself was never sent
+  if (error instanceof CredentialsError) return error.retryable;
   if (error instanceof B2Error) {
     return safety === 'idempotent' ? error.retryable : NOT_APPLIED_STATUSES.has(error.status);
   }
