@@ -1,9 +1,10 @@
-// Real temporary credentials: Ceph RGW's own STS, which scripts/ceph-rgw.sh switches on
-// (`rgw s3 auth use sts`) with a role the test user may assume. Unlike the loopback STS of the other
-// credentials tests, here the store itself mints the credentials and checks the session token on
-// every request: it accepts the tokens it minted, refuses a forged one, one without its token, one
-// that belongs to another key, and one that has expired. A lock is then held on Ceph while the
-// session's chain fetches new credentials from Ceph's STS ahead of their expiry, again and again.
+// Real temporary credentials: Ceph RGW's own STS, which scripts/ceph-rgw.sh runs on a second gateway
+// of the test cluster (`rgw s3 auth use sts`, RGW's default auth order) with a role the test user
+// may assume. Unlike the loopback STS of the other credentials tests, here the store itself mints
+// the credentials and checks the session token on every request: it accepts the tokens it minted,
+// refuses altered ones, a key without its token or with another's, and expired ones. A lock is then
+// held on Ceph while the session's chain fetches new credentials from Ceph's STS ahead of their
+// expiry, again and again.
 //
 // The gateway allows AssumeRole as short as 1 s (`rgw sts min session duration = 1`; the default,
 // like AWS, is 900), so expiry and rotation are real and take seconds. GetSessionToken keeps RGW's
@@ -29,6 +30,10 @@ if (sts === undefined) {
   );
 }
 const base = { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey };
+// The gateway that serves STS, and S3 to its credentials (scripts/ceph-rgw.sh runs it beside the
+// main one, on the same cluster: same users, roles and buckets). The bucket is made through the main
+// gateway.
+const stsGateway = sts?.endpoint ?? '';
 const USER_POLICY = 's3func-get-session-token';
 
 let admin: S3Session;
@@ -48,7 +53,7 @@ function roleEnv(durationSeconds: number, via: 'source_profile' | 'credential_so
     ...home.env,
     AWS_PROFILE: 'app',
     AWS_REGION: env.region,
-    AWS_ENDPOINT_URL_STS: sts?.endpoint,
+    AWS_ENDPOINT_URL_STS: stsGateway,
     ...(via === 'credential_source'
       ? { AWS_ACCESS_KEY_ID: base.accessKeyId, AWS_SECRET_ACCESS_KEY: base.secretAccessKey }
       : {}),
@@ -60,7 +65,7 @@ function assumeRole(durationSeconds: number, name = 's3func-ceph-sts'): Promise<
   return callSts({
     action: 'AssumeRole',
     params: { RoleArn: sts?.roleArn, RoleSessionName: name, DurationSeconds: String(durationSeconds) },
-    endpoint: new URL(sts?.endpoint ?? ''),
+    endpoint: new URL(stsGateway),
     region: env.region,
     credentials: base,
     timeoutMs: 10_000,
@@ -84,7 +89,7 @@ function fixedSession({
     sessionToken === undefined
       ? { accessKeyId, secretAccessKey }
       : { accessKeyId, secretAccessKey, sessionToken };
-  return new S3Session({ bucket: admin.bucket, endpoint: env.endpoint, region: env.region, credentials });
+  return new S3Session({ bucket: admin.bucket, endpoint: stsGateway, region: env.region, credentials });
 }
 
 /** What the store answers to a PUT signed with `credentials`: 'ok' or its status and code. */
@@ -120,7 +125,7 @@ describe.skipIf(sts === undefined)("Ceph RGW's own STS", () => {
     ] as const)('a profile role_arn with %s, STS at AWS_ENDPOINT_URL_STS', async (via, described) => {
       const before = Date.now();
       const s3 = new S3Session(
-        { bucket: admin.bucket, endpoint: env.endpoint, region: env.region },
+        { bucket: admin.bucket, endpoint: stsGateway, region: env.region },
         roleEnv(900, via),
       );
       await s3.putObject(`chain/${via}`, 'minted by ceph');
@@ -139,7 +144,7 @@ describe.skipIf(sts === undefined)("Ceph RGW's own STS", () => {
     it('GetSessionToken signed by our signer (after IAM PutUserPolicy allows it); below 900 s it is refused', async () => {
       // RGW refuses GetSessionToken without a user policy allowing it; Pacific's radosgw-admin cannot
       // attach one, so the test does, through the gateway's IAM API (the user has user-policy caps).
-      await iamCall(sts?.endpoint ?? '', base, env.region, {
+      await iamCall(stsGateway, base, env.region, {
         Action: 'PutUserPolicy',
         UserName: 's3func-test',
         PolicyName: USER_POLICY,
@@ -153,7 +158,7 @@ describe.skipIf(sts === undefined)("Ceph RGW's own STS", () => {
           callSts({
             action: 'GetSessionToken',
             params: { DurationSeconds: String(seconds) },
-            endpoint: new URL(sts?.endpoint ?? ''),
+            endpoint: new URL(stsGateway),
             region: env.region,
             credentials: base,
             timeoutMs: 10_000,
@@ -164,7 +169,7 @@ describe.skipIf(sts === undefined)("Ceph RGW's own STS", () => {
         // its fixed minimum, whatever `rgw sts min session duration` says (that is for AssumeRole)
         await expect(call(899)).rejects.toThrow(/failed with 400 InvalidArgument/);
       } finally {
-        await iamCall(sts?.endpoint ?? '', base, env.region, {
+        await iamCall(stsGateway, base, env.region, {
           Action: 'DeleteUserPolicy',
           UserName: 's3func-test',
           PolicyName: USER_POLICY,
@@ -233,7 +238,7 @@ describe.skipIf(sts === undefined)("Ceph RGW's own STS", () => {
     const HOLD_MS = 12_000;
 
     it('the chain refreshes ahead of expiry; every renewal is signed with credentials Ceph still accepts', async () => {
-      const proxy = await FaultProxy.start(env.endpoint);
+      const proxy = await FaultProxy.start(stsGateway);
       const events: (S3DebugEvent & { atMs: number })[] = [];
       const s3 = new S3Session(
         {
@@ -293,7 +298,7 @@ describe.skipIf(sts === undefined)("Ceph RGW's own STS", () => {
     });
 
     it('teeth: the same credentials without refresh, as before, lose the lock once Ceph refuses them', async () => {
-      const proxy = await FaultProxy.start(env.endpoint);
+      const proxy = await FaultProxy.start(stsGateway);
       const minted = await assumeRole(2);
       // static: the session never asks for new ones
       const s3 = new S3Session({
