@@ -8,6 +8,9 @@
 #
 # DIR defaults to /tmp/s3func-ceph. PORT defaults to 7480 when that is free, otherwise a free port.
 # Credentials: S3_TEST_ACCESS_KEY / S3_TEST_SECRET_KEY (fixed test defaults below).
+# A second gateway on the same cluster serves STS (AssumeRole, GetSessionToken) with a role the test
+# user may assume; `env` names it as S3_TEST_STS_ENDPOINT and S3_TEST_STS_ROLE_ARN
+# (test/integration/credentials-ceph-sts.test.ts).
 # CEPH_RGW_START_TIMEOUT (seconds, default 90) bounds the wait for the gateway.
 #
 # Everything lives in memory (memstore) and listens on 127.0.0.1 only; auth between the daemons is
@@ -18,6 +21,10 @@ readonly PACKAGES=(radosgw ceph-mon ceph-osd)
 readonly ACCESS_KEY=${S3_TEST_ACCESS_KEY:-s3functest}
 readonly SECRET_KEY=${S3_TEST_SECRET_KEY:-s3functestsecret}
 readonly REGION=us-east-1
+readonly USER_ID=s3func-test
+# The role of the STS tests: the test user may assume it, and it may do anything in S3.
+readonly STS_ROLE=s3func-test-role
+readonly STS_ROLE_ARN=arn:aws:iam:::role/$STS_ROLE
 readonly START_TIMEOUT_S=${CEPH_RGW_START_TIMEOUT:-90}
 # The first line of every ceph.conf we write. `start` only ever wipes a directory that carries it,
 # so a mistyped --dir cannot delete someone's files.
@@ -166,7 +173,7 @@ wait_gone() {
   shift
   while [[ -n $(alive "$@") ]]; do
     ((SECONDS < deadline)) || return 1
-    sleep 0.1
+    sleep 0.2
   done
 }
 
@@ -213,15 +220,17 @@ probe() {
   local n
   n=$(our_pids | wc -l)
   ((n > 0)) || return 3
-  load_state && ((n >= 3)) && gateway_answers "$RGW_PORT" && return 0
-  return 1
+  load_state && ((n >= 3)) && gateway_answers "$RGW_PORT" || return 1
+  # (no RGW_STS_PORT: a cluster started by an older copy of this script, which had no STS gateway)
+  [[ -z ${RGW_STS_PORT:-} ]] || gateway_answers "$RGW_STS_PORT" || return 1
+  return 0
 }
 
 cmd_status() {
   local rc=0
   probe || rc=$?
   case $rc in
-    0) echo "running: http://127.0.0.1:$RGW_PORT (pids $(our_pids | paste -sd ' '), dir $DIR)" ;;
+    0) echo "running: http://127.0.0.1:$RGW_PORT${RGW_STS_PORT:+, STS http://127.0.0.1:$RGW_STS_PORT} (pids $(our_pids | paste -sd ' '), dir $DIR)" ;;
     1) echo "partly running: pids $(our_pids | paste -sd ' ') (dir $DIR); run: $0 stop --dir $DIR" ;;
     *) echo "not running ($DIR)" ;;
   esac
@@ -234,14 +243,22 @@ cmd_env() {
   echo "export AWS_ACCESS_KEY_ID=$RGW_ACCESS_KEY"
   echo "export AWS_SECRET_ACCESS_KEY=$RGW_SECRET_KEY"
   echo "export AWS_REGION=$REGION"
+  # Not AWS_ENDPOINT_URL_STS: that would send every STS call of every test (and of the AWS SDK the
+  # differential test runs) to this gateway instead of the loopback STS.
+  if [[ -n ${RGW_STS_PORT:-} ]]; then
+    echo "export S3_TEST_STS_ENDPOINT=http://127.0.0.1:$RGW_STS_PORT"
+    echo "export S3_TEST_STS_ROLE_ARN=$RGW_STS_ROLE_ARN"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------------
 # start
 
 write_conf() {
-  local fsid
+  local fsid sts_key
   fsid=$(cat /proc/sys/kernel/random/uuid)
+  # 16 hex digits of a fresh UUID: RGW wants exactly 16 characters (an AES-128 key).
+  sts_key=$(tr -d '-' </proc/sys/kernel/random/uuid | head -c 16)
   cat >"$CONF" <<CONF
 $MARKER (written by $0 start; wiped by the next start)
 [global]
@@ -331,6 +348,33 @@ rgw gc processor period = 20
 rgw gc processor max time = 60
 # Bucket versioning is always available in RGW (tests enable it per bucket); quotas are unlimited
 # by default. Nothing to switch on here, stated so nobody goes looking.
+
+[client.rgw.sts]
+# A second gateway on the same cluster (same users, roles and buckets), with STS switched on, so
+# tests get real temporary credentials (AssumeRole, GetSessionToken) whose session token RGW decrypts
+# and checks on every S3 request. It is a gateway of its own because STS changes what RGW answers to
+# requests that are no STS business: with the STS engine first (RGW's default order) a user's keys
+# with a wrong secret get 403 AccessDenied instead of SignatureDoesNotMatch, an unknown key
+# AccessDenied instead of InvalidAccessKeyId, and a user's own keys carrying a token RGW did not mint
+# (what the loopback AWS services of the credentials tests hand out) 400 InvalidArgument; with the
+# local users first, every refusal of temporary credentials becomes InvalidAccessKeyId. The first
+# gateway stays exactly as it was; this one has RGW's default auth order, as deployments do.
+admin socket = $DIR/run/\$name.asok
+rgw frontends = beast endpoint=127.0.0.1:$STS_PORT tcp_nodelay=1
+rgw max concurrent requests = 16384
+rgw run sync thread = false
+rgw dynamic resharding = false
+rgw gc obj min wait = 10
+# The first gateway collects garbage, expires lifecycle rules and keeps the quota stats for both.
+rgw enable gc threads = false
+rgw enable lc threads = false
+rgw enable quota threads = false
+rgw s3 auth use sts = true
+# Encrypts the session tokens: exactly 16 characters (AES-128), fresh for every cluster.
+rgw sts key = $sts_key
+# AssumeRole refuses DurationSeconds below this (default 900, like AWS); 1 lets the tests see real
+# credentials expire, and be refreshed, within seconds. Pacific's GetSessionToken keeps a fixed 900.
+rgw sts min session duration = 1
 CONF
 }
 
@@ -341,6 +385,23 @@ run() {
   timeout 60 "$@" >>"$DIR/log/setup.log" 2>&1
 }
 
+# Wait until gateway client.rgw.$1 answers on port $2 (fails after START_TIMEOUT_S or if it exits).
+wait_for_gateway() {
+  local name=$1 port=$2 deadline=$((SECONDS + START_TIMEOUT_S))
+  echo "+ [$(elapsed "$T0") s] waiting for gateway $name" >>"$DIR/log/setup.log"
+  until gateway_answers "$port"; do
+    if ((SECONDS >= deadline)); then
+      log "gateway $name did not answer on 127.0.0.1:$port within ${START_TIMEOUT_S} s"
+      false
+    fi
+    if [[ -f $DIR/run/client.rgw.$name.pid ]] && ! kill -0 "$(cat "$DIR/run/client.rgw.$name.pid")" 2>/dev/null; then
+      log "radosgw $name exited during start-up"
+      false
+    fi
+    sleep 0.2
+  done
+}
+
 # ERR (rc of the failed command) or a signal (rc given): show why, then stop what did start.
 start_failed() {
   local rc=${1:-$?}
@@ -348,7 +409,7 @@ start_failed() {
   trap '' INT TERM # a second Ctrl-C (or our parent's SIGTERM) must not cut the clean-up short
   log "bring-up failed after $(elapsed "$T0") s; logs in $DIR/log"
   local f
-  for f in "$DIR/log/setup.log" "$DIR/log/client.rgw.a.log" "$DIR/log/osd.0.log" "$DIR/log/mon.a.log"; do
+  for f in "$DIR/log/setup.log" "$DIR/log/client.rgw.a.log" "$DIR/log/client.rgw.sts.log" "$DIR/log/osd.0.log" "$DIR/log/mon.a.log"; do
     [[ -s $f ]] || continue
     printf '\n--- tail of %s ---\n' "$f" >&2
     tail -n 25 "$f" >&2
@@ -366,6 +427,10 @@ cmd_start() {
     if probe && [[ (-z $PORT || $PORT == "$RGW_PORT") && $RGW_ACCESS_KEY == "$ACCESS_KEY" &&
       $RGW_SECRET_KEY == "$SECRET_KEY" ]]; then
       log "already running at http://127.0.0.1:$RGW_PORT, reusing it ($DIR)"
+      # Kept rather than restarted: others may be using it. `env` then names no STS, and the STS
+      # tests say they were skipped.
+      [[ -n ${RGW_STS_PORT:-} ]] ||
+        log "it has no STS (started by an older copy of this script); stop and start it again for the STS tests"
       return 0
     fi
     log "a cluster from $DIR is running but does not match the request or is unhealthy; restarting"
@@ -382,6 +447,8 @@ cmd_start() {
   fi
   MON_PORT=$(free_port)
   [[ $MON_PORT != "$RGW_PORT" ]] || MON_PORT=$(free_port)
+  STS_PORT=$(free_port)
+  while [[ $STS_PORT == "$RGW_PORT" || $STS_PORT == "$MON_PORT" ]]; do STS_PORT=$(free_port); done
 
   # Only ever wipe a directory that is empty or one of ours.
   mkdir -p "$DIR"
@@ -395,7 +462,7 @@ cmd_start() {
   trap 'start_failed 130' INT
   trap 'start_failed 143' TERM
 
-  log "starting in $DIR (monitor 127.0.0.1:$MON_PORT, gateway 127.0.0.1:$RGW_PORT)"
+  log "starting in $DIR (monitor 127.0.0.1:$MON_PORT, gateway 127.0.0.1:$RGW_PORT, STS gateway 127.0.0.1:$STS_PORT)"
   run ceph-mon -c "$CONF" --id a --mkfs --keyring /dev/null
   run ceph-mon -c "$CONF" --id a
   # The monitor has to have the OSD in its map before the OSD can boot into it.
@@ -412,29 +479,46 @@ cmd_start() {
   # auth is 'none', so an empty keyring is enough for the gateway.
   run radosgw -c "$CONF" -n client.rgw.a --keyring /dev/null
 
-  echo "+ [$(elapsed "$T0") s] waiting for the gateway" >>"$DIR/log/setup.log"
   # The gateway creates its pools and only then opens the port, so the first answer means ready.
-  local deadline=$((SECONDS + START_TIMEOUT_S))
-  until gateway_answers "$RGW_PORT"; do
-    if ((SECONDS >= deadline)); then
-      log "the gateway did not answer on 127.0.0.1:$RGW_PORT within ${START_TIMEOUT_S} s"
-      false
-    fi
-    if [[ -f $DIR/run/client.rgw.a.pid ]] && ! kill -0 "$(cat "$DIR/run/client.rgw.a.pid")" 2>/dev/null; then
-      log "radosgw exited during start-up"
-      false
-    fi
-    sleep 0.2
-  done
+  wait_for_gateway a "$RGW_PORT"
 
-  run radosgw-admin -c "$CONF" user create --uid s3func-test --display-name "s3func tests" \
-    --access-key "$ACCESS_KEY" --secret-key "$SECRET_KEY"
+  # Then, side by side: the STS role (its trust policy names the user by ARN, so the user need not
+  # exist yet), the user, and the STS gateway (only now: two gateways making the pools and the zone
+  # at once can race). A failure in the background is reported by its wait, once.
+  local role_pid user_pid
+  (
+    trap - ERR INT TERM
+    run radosgw-admin -c "$CONF" role create --role-name "$STS_ROLE" --assume-role-policy-doc \
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam:::user/'"$USER_ID"'"]},"Action":["sts:AssumeRole"]}]}' &&
+      run radosgw-admin -c "$CONF" role-policy put --role-name "$STS_ROLE" --policy-name s3 --policy-doc \
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":"*"}]}'
+  ) &
+  role_pid=$!
+  (
+    trap - ERR INT TERM
+    # user-policy=*: the STS test allows itself GetSessionToken with IAM PutUserPolicy (Pacific's
+    # radosgw-admin cannot attach a user policy, and RGW refuses GetSessionToken without one).
+    run radosgw-admin -c "$CONF" user create --uid "$USER_ID" --display-name "s3func tests" \
+      --access-key "$ACCESS_KEY" --secret-key "$SECRET_KEY" --caps "user-policy=*"
+  ) &
+  user_pid=$!
+  run radosgw -c "$CONF" -n client.rgw.sts --keyring /dev/null
+  wait "$user_pid" || {
+    log "could not create the test user $USER_ID (see $DIR/log/setup.log)"
+    false
+  }
+  wait "$role_pid" || {
+    log "could not create the STS role $STS_ROLE (see $DIR/log/setup.log)"
+    false
+  }
+  wait_for_gateway sts "$STS_PORT"
 
   echo "+ [$(elapsed "$T0") s] up" >>"$DIR/log/setup.log"
   cat "$DIR"/run/*.pid >"$DIR/pids"
-  printf 'RGW_PORT=%q\nRGW_ACCESS_KEY=%q\nRGW_SECRET_KEY=%q\n' "$RGW_PORT" "$ACCESS_KEY" "$SECRET_KEY" >"$STATE"
+  printf 'RGW_PORT=%q\nRGW_ACCESS_KEY=%q\nRGW_SECRET_KEY=%q\nRGW_STS_PORT=%q\nRGW_STS_ROLE_ARN=%q\n' \
+    "$RGW_PORT" "$ACCESS_KEY" "$SECRET_KEY" "$STS_PORT" "$STS_ROLE_ARN" >"$STATE"
   trap - ERR INT TERM
-  log "up in $(elapsed "$T0") s: http://127.0.0.1:$RGW_PORT (pids $(paste -sd ' ' "$DIR/pids"))"
+  log "up in $(elapsed "$T0") s: http://127.0.0.1:$RGW_PORT, STS http://127.0.0.1:$STS_PORT (pids $(paste -sd ' ' "$DIR/pids"))"
 }
 
 "cmd_$CMD"

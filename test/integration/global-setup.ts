@@ -40,7 +40,30 @@ export function s3EnvFromProcess(env: NodeJS.ProcessEnv): S3TestEnv {
     accessKeyId,
     secretAccessKey,
     region: env.AWS_REGION || DEFAULT_REGION,
+    sts: stsFromProcess(env),
   };
+}
+
+/**
+ * The store's own STS, for test/integration/credentials-ceph-sts.test.ts: both variables or neither
+ * (that suite is then skipped, saying why: a gateway started by an older scripts/ceph-rgw.sh, or
+ * another S3 server, has no STS to test).
+ */
+function stsFromProcess(env: NodeJS.ProcessEnv): S3TestEnv['sts'] {
+  const endpoint = env.S3_TEST_STS_ENDPOINT?.trim();
+  const roleArn = env.S3_TEST_STS_ROLE_ARN?.trim();
+  if (!endpoint && !roleArn) return undefined;
+  if (!endpoint || !roleArn) {
+    throw new Error(
+      'S3_TEST_STS_ENDPOINT and S3_TEST_STS_ROLE_ARN go together (scripts/ceph-rgw.sh env prints both); one is missing.',
+    );
+  }
+  try {
+    new URL(endpoint);
+  } catch {
+    throw new Error(`S3_TEST_STS_ENDPOINT is not a URL: '${endpoint}'.`);
+  }
+  return { endpoint: endpoint.replace(/\/+$/, ''), roleArn };
 }
 
 // A dead endpoint would otherwise show up as every test timing out one after the other.

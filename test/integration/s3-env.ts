@@ -8,6 +8,11 @@ export interface S3TestEnv {
   accessKeyId: string;
   secretAccessKey: string;
   region: string;
+  /**
+   * The store's own STS and a role the keys above may assume (`S3_TEST_STS_ENDPOINT`,
+   * `S3_TEST_STS_ROLE_ARN`, which `scripts/ceph-rgw.sh env` prints); undefined when not given.
+   */
+  sts: { endpoint: string; roleArn: string } | undefined;
 }
 
 declare module 'vitest' {

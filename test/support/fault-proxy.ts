@@ -70,6 +70,12 @@ export interface RecordedRequest {
   requestBytes: number;
   /** The store's status, when it answered. */
   upstreamStatus: number | undefined;
+  /** When it arrived (ms since the epoch). */
+  receivedAtMs: number;
+  /** The access key id its SigV4 `Authorization` header names, if it has one. */
+  accessKeyId: string | undefined;
+  /** Whether it carried an `x-amz-security-token` header. */
+  sessionToken: boolean;
 }
 
 interface Plan {
@@ -212,6 +218,9 @@ export class FaultProxy {
       forwarded: false,
       requestBytes: 0,
       upstreamStatus: undefined,
+      receivedAtMs: Date.now(),
+      accessKeyId: /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1],
+      sessionToken: req.headers['x-amz-security-token'] !== undefined,
     };
     if (this.requests.length < this.#recordLimit) this.requests.push(record);
     const counts = this.counts;

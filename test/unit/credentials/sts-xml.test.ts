@@ -98,6 +98,19 @@ describe('STS answers', () => {
     expect(parseStsError('<html>')).toBeUndefined();
   });
 
+  it("reads Ceph RGW's STS errors, which come as a bare S3-style <Error>", () => {
+    // as RGW 16.2 answers an AssumeRole with a DurationSeconds it does not allow
+    const body =
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidArgument</Code><Message></Message>' +
+      '<RequestId>tx00000a1b2c3d4e5f6-0066aabbcc-1009-default</RequestId><HostId>1009-default-default</HostId></Error>';
+    expect(parseStsError(body)).toEqual({
+      code: 'InvalidArgument',
+      message: undefined,
+      requestId: 'tx00000a1b2c3d4e5f6-0066aabbcc-1009-default',
+    });
+    expect(parseStsError('<Other><Code>X</Code></Other>')).toBeUndefined();
+  });
+
   it('forms the query-protocol body, leaving out parameters not given', () => {
     expect(
       stsRequestBody('AssumeRole', {

@@ -65,10 +65,18 @@ export function parseStsCredentials(body: string, action: string): StsCredential
   };
 }
 
-/** The code, message and request id of an STS `<ErrorResponse>`; undefined for any other body. */
+/**
+ * The code, message and request id of an STS `<ErrorResponse>`, or of a bare S3-style `<Error>`
+ * (Ceph RGW's STS answers that way: `<Error><Code>InvalidArgument</Code>…<RequestId>…</Error>`);
+ * undefined for any other body.
+ */
 export function parseStsError(body: string): StsErrorBody | undefined {
   const root = tryParseXmlDocument(body);
-  if (typeof root === 'string' || root.name !== 'ErrorResponse') return undefined;
+  if (typeof root === 'string') return undefined;
+  if (root.name === 'Error') {
+    return { code: text(root, 'Code'), message: text(root, 'Message'), requestId: text(root, 'RequestId') };
+  }
+  if (root.name !== 'ErrorResponse') return undefined;
   const error = only(root, 'Error');
   return {
     code: error && text(error, 'Code'),
