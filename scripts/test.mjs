@@ -144,7 +144,8 @@ const ceph = {
     for (const [, key, value] of printed.out.matchAll(/^export (\w+)=(.*)$/gm)) vars[key] = value;
     // A developer's own session token or profile must not ride along to the test server.
     const { AWS_SESSION_TOKEN, AWS_PROFILE, ...inherited } = process.env;
-    this.env = { ...inherited, ...vars };
+    // our own gateway serves STS: a suite that needs it must fail, not skip, if it is missing
+    this.env = { ...inherited, ...vars, S3FUNC_REQUIRE_STS: '1' };
     return true;
   },
 

@@ -10,7 +10,8 @@
 // like AWS, is 900), so expiry and rotation are real and take seconds. GetSessionToken keeps RGW's
 // fixed 900 s minimum. Skipped, saying so, when the environment names no STS (S3_TEST_STS_ENDPOINT
 // and S3_TEST_STS_ROLE_ARN, printed by `scripts/ceph-rgw.sh env`): another S3 server, or a gateway
-// started by an older copy of the script.
+// started by an older copy of the script; but never in `npm test` with its own gateway
+// (S3FUNC_REQUIRE_STS), where a missing STS fails the suite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type S3DebugEvent, S3Error, S3Session } from '../../src/index.js';
 import { callSts } from '../../src/s3/credentials/sts/client.js';
@@ -23,6 +24,10 @@ import { s3Env } from './s3-env.js';
 
 const env = s3Env();
 const sts = env.sts;
+if (sts === undefined && process.env.S3FUNC_REQUIRE_STS === '1') {
+  // npm test started its own Ceph RGW, which serves STS: missing here is a broken bring-up
+  throw new Error('credentials-ceph-sts: the Ceph RGW started by npm test names no STS gateway');
+}
 if (sts === undefined) {
   console.warn(
     'credentials-ceph-sts: skipped, S3_TEST_STS_ENDPOINT / S3_TEST_STS_ROLE_ARN are not set ' +
