@@ -176,6 +176,15 @@ const KNOWN_WARNINGS = [
     pattern: /^\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)$/,
   },
 ];
+/**
+ * A process still running this long after SIGTERM or SIGINT went on as if no signal had come: it
+ * is SIGKILLed, as an orchestrator would after its grace period, and counted apart. A known library
+ * finding, not a failure of the run: the exit clean-up removes its signal handlers when the last
+ * lock is released and installs them again at the next acquisition, and Node drops a signal that
+ * arrived while a handler was installed if the handler is removed before the event loop dispatched
+ * it (test/reliability/README.md, "Known findings").
+ */
+const SIGNAL_GRACE_MS = 15_000;
 /** Exit clean-up is bounded by 5 s (LOCK_DEFAULTS.exitCleanupMs); a loaded machine adds to it. */
 const SLOW_EXIT_MS = 10_000;
 
@@ -447,6 +456,7 @@ async function runPhase(ctx) {
   const signals = [];
   const suspends = [];
   const cleanExitLeft = [];
+  const ignoredSignals = [];
   const log = (line) => appendFileSync(logPath, `${line}\n`);
 
   const spawnWorker = () => {
@@ -582,8 +592,24 @@ async function runPhase(ctx) {
     const held = lockIdOf(w);
     w.signalled = action;
     const sentAt = performance.now();
+    const eventsBefore = w.events.length;
     w.child.kill(action);
-    const exit = await w.exited;
+    let exit = await Promise.race([w.exited, sleep(SIGNAL_GRACE_MS).then(() => undefined)]);
+    if (!exit) {
+      // the process went on as if no signal had come: what an orchestrator does after its grace
+      // period, then a known finding (see SIGNAL_GRACE_MS), not a failure of the run
+      ignoredSignals.push({
+        worker: w.id,
+        signal: action,
+        state,
+        acquiredAfter: w.events.slice(eventsBefore).filter((e) => e.event === 'acquired').length,
+      });
+      w.child.kill('SIGKILL');
+      exit = await w.exited;
+      signals.push({ worker: w.id, signal: action, state, ignored: true, killedAfterMs: SIGNAL_GRACE_MS });
+      if (Date.now() < endAt - 5_000) spawnWorker();
+      continue;
+    }
     const exitMs = Math.round(performance.now() - sentAt);
     const status = exitStatus(exit);
     const record = { worker: w.id, signal: action, state, exitStatus: status, exitMs };
@@ -811,7 +837,8 @@ async function runPhase(ctx) {
     signals: {
       count: signals.length,
       byKindAndTarget: signalCounts,
-      slowestExitMs: Math.max(0, ...signals.map((r) => r.exitMs)),
+      slowestExitMs: Math.max(0, ...signals.filter((r) => !r.ignored).map((r) => r.exitMs)),
+      ignored: ignoredSignals,
     },
     cleanExitsThatLeftObjects: cleanExitLeft,
     faults: { ...faults, storms, requests },
@@ -996,7 +1023,7 @@ function summariseRun({
     tokens: { duplicate: 0, proven: 0, suspended: 0, unexplained: 0 },
     fence: {},
     suspends: { count: 0, byClass: {}, byTarget: {}, totalMs: 0 },
-    signals: { count: 0, byKindAndTarget: {} },
+    signals: { count: 0, byKindAndTarget: {}, ignored: 0 },
     faults: {},
     errors: {},
     lost: 0,
@@ -1024,6 +1051,7 @@ function summariseRun({
     for (const [k, v] of Object.entries(p.suspends.byClass)) add(totals.suspends.byClass, k, v);
     for (const [k, v] of Object.entries(p.suspends.byTarget)) add(totals.suspends.byTarget, k, v);
     totals.signals.count += p.signals.count;
+    totals.signals.ignored += p.signals.ignored.length;
     for (const [k, v] of Object.entries(p.signals.byKindAndTarget)) add(totals.signals.byKindAndTarget, k, v);
     for (const [k, v] of Object.entries(p.faults)) add(totals.faults, k, v);
     for (const [k, v] of Object.entries(p.errors)) add(totals.errors, k, v);
@@ -1090,9 +1118,20 @@ function summariseRun({
 function writeResults(report) {
   mkdirSync(args.results, { recursive: true });
   const base = join(args.results, `campaign-${stamp}`);
-  writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${base}.json`, `${compactJson(report)}\n`);
   writeFileSync(`${base}.md`, markdown(report));
   say(`${report.passed ? 'PASSED' : 'FAILED'}; figures in ${relative(ROOT, base)}.{json,md}`);
+}
+
+/** JSON indented by 2, except that each contender process's figures take one line. */
+function compactJson(report) {
+  const mark = '\u0000';
+  const text = JSON.stringify(
+    report,
+    (key, value) => (key === 'processes' ? value.map((p) => `${mark}${JSON.stringify(p)}${mark}`) : value),
+    2,
+  );
+  return text.replace(/"\\u0000(.*?)\\u0000"/g, (quoted) => JSON.parse(quoted).slice(1, -1));
 }
 
 const fmt = (o) =>
@@ -1129,6 +1168,7 @@ function markdown(r) {
     '',
     `- Suspends (SIGSTOP … SIGCONT): ${t.suspends.count}, ${(t.suspends.totalMs / 1000).toFixed(0)} s in all; by length: ${fmt(t.suspends.byClass)}; by target: ${fmt(t.suspends.byTarget)}.`,
     `- Signals: ${t.signals.count}; ${fmt(t.signals.byKindAndTarget)}.`,
+    `- **Signals not acted on: ${t.signals.ignored}** SIGTERM/SIGINT after which the process went on (SIGKILLed ${SIGNAL_GRACE_MS / 1000} s later): a known library finding, not a failure of the run (the exit clean-up's handlers are removed at every last release; a signal caught just before is dropped by Node). See test/reliability/README.md.`,
     `- Network faults: ${fmt(t.faults)}.`,
     `- Known warnings on contenders' stderr (not failures; see the README): ${fmt(t.warnings)}.`,
     `- Seen by contenders: ${t.lost} locks lost while held, ${t.notAcquired} acquisitions timed out, errors ${fmt(t.errors)}; ${t.cleanExitsThatLeftObjects} SIGTERM/SIGINT exits whose clean-up deletes failed under the faults (cleared by later waiters).`,
