@@ -3,6 +3,7 @@
  * clean case, so a green suite means "looked and found nothing", not "did not look".
  */
 import { describe, expect, it } from 'vitest';
+import { checkCampaignLog } from '../support/campaign-log.js';
 import { FencedResource } from '../support/fenced-resource.js';
 import { type MemorySample, memoryProblems, memoryTrend, percentile, summarise } from '../support/figures.js';
 import { checkLockLog } from '../support/lock-log.js';
@@ -56,6 +57,146 @@ describe('the critical-section log checker', () => {
     ]);
     expect(report.tokenViolations).toHaveLength(2);
     expect(report.malformed).toEqual(['enter a 5 exclu']);
+  });
+});
+
+describe('the campaign log checker (beliefs proven from the log, suspends)', () => {
+  const verdicts = (lines: string[]) => checkCampaignLog(lines).overlaps.map((o) => o.verdict);
+
+  it('proves an overlap when both holders certified a belief past the second entry', () => {
+    const report = checkCampaignLog([
+      'want a A exclusive',
+      'enter a A exclusive 1',
+      'want a B exclusive',
+      'enter a B exclusive 2', // planted: A is inside and still believes (its beat below)
+      'beat a A', // A evaluated isHeld() true after its enter line…
+      'beat a A', // …and after the previous beat, which came after B's enter
+      'beat a B',
+      'exit a A held 1',
+      'exit a B held 1',
+    ]);
+    expect(report.overlaps.map((o) => o.verdict)).toEqual(['proven']);
+    expect(report.violations).toBe(1);
+    expect(report.certifiedHolds).toBe(2);
+  });
+
+  it('proves an overlap from a newcomer that began acquiring after the holder entered, certified or not', () => {
+    expect(
+      verdicts([
+        'want a A exclusive',
+        'enter a A exclusive 1',
+        'want a B shared', // B starts after A entered…
+        'enter a B shared -', // …and its acquire resolved while A provably believed
+        'exit a B gone 0',
+        'beat a A',
+        'beat a A',
+        'exit a A held 1',
+      ]),
+    ).toEqual(['proven']);
+  });
+
+  it('calls an overlap nobody was stopped for unexplained, and one a suspend explains suspended', () => {
+    const lines = [
+      'want a A exclusive',
+      'enter a A exclusive 1',
+      'beat a A',
+      'want a B exclusive',
+      'enter a B exclusive 2', // A's belief is proven only up to its enter
+      'beat a B',
+      'exit a A gone 0', // A learns it lost only now
+      'exit a B held 1',
+    ];
+    expect(verdicts(lines)).toEqual(['unexplained']);
+    // the same, with A stopped after its last proven belief: the lease ran out while it was stopped
+    const stopped = [...lines.slice(0, 3), 'stop A', ...lines.slice(3, 6), 'cont A', ...lines.slice(6)];
+    const report = checkCampaignLog(stopped);
+    expect(report.overlaps.map((o) => o.verdict)).toEqual(['suspended']);
+    expect(report.violations).toBe(0);
+    expect(report.suspends).toEqual([{ id: 'A', from: 3, to: 7 }]);
+  });
+
+  it('does not excuse a stopped holder that left still believing it held', () => {
+    expect(
+      verdicts([
+        'want a A exclusive',
+        'enter a A exclusive 1',
+        'stop A',
+        'want a B exclusive',
+        'enter a B exclusive 2',
+        'cont A',
+        'exit a A held 0', // planted: isHeld() was still true when it left
+        'beat a B',
+        'exit a B held 1',
+      ]),
+    ).toEqual(['unexplained']);
+  });
+
+  it('excuses a newcomer stopped between its acquire and its enter line that never believed after it', () => {
+    const lines = [
+      'want a B exclusive',
+      'stop B', // B's acquire resolved, then B was stopped and lost its lease
+      'want a A exclusive',
+      'enter a A exclusive 2',
+      'beat a A',
+      'cont B',
+      'enter a B exclusive 1', // B's late enter line, with the older token
+      'exit a B gone 0',
+      'beat a A',
+      'exit a A held 1',
+    ];
+    const report = checkCampaignLog(lines);
+    // A's beats prove its belief past B's enter, but B's acquire may have resolved before A's:
+    // not proven; B's suspend explains the overlap and its older token
+    expect(report.overlaps.map((o) => o.verdict)).toEqual(['suspended']);
+    expect(report.tokens.map((t) => t.verdict)).toEqual(['suspended']);
+    expect(report.violations).toBe(0);
+  });
+
+  it('reports duplicate tokens, and inversions it can prove or nobody was stopped for', () => {
+    const report = checkCampaignLog([
+      'want a A exclusive',
+      'enter a A exclusive 5',
+      'exit a A held 1',
+      'want a B exclusive', // began after A entered: its token must be above 5
+      'enter a B exclusive 4',
+      'exit a B held 1',
+      'want a C exclusive',
+      'want a D exclusive',
+      'enter a C exclusive 7',
+      'exit a C held 1',
+      'enter a D exclusive 6', // D began before C entered, and nobody was stopped
+      'exit a D held 1',
+      'want a E exclusive',
+      'enter a E exclusive 7', // planted: C's token again
+      'exit a E held 1',
+    ]);
+    expect(report.tokens.map((t) => t.verdict).sort()).toEqual(['duplicate', 'proven', 'unexplained']);
+    expect(report.overlaps).toEqual([]);
+  });
+
+  it('accepts shared holders together, holders that died, and a clean log; flags torn lines', () => {
+    const report = checkCampaignLog([
+      '# phase 0 ticket',
+      'want a A shared',
+      'want a B shared',
+      'enter a A shared -',
+      'enter a B shared -',
+      'beat a A',
+      'exit a A held 1',
+      'exit a B gone 1',
+      'want a C exclusive',
+      'enter a C exclusive 1',
+      'died C', // SIGKILLed inside
+      'want a D exclusive',
+      'enter a D exclusive 2',
+      'exit a D held 1',
+      'enter a E exclu',
+    ]);
+    expect(report.overlaps).toEqual([]);
+    expect(report.tokens).toEqual([]);
+    expect(report.byMode).toEqual({ exclusive: 2, shared: 2 });
+    expect(report.holds.map((h) => h.how)).toEqual(['held', 'gone', 'died', 'held']);
+    expect(report.malformed).toEqual(['enter a E exclu']);
   });
 });
 

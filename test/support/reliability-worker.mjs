@@ -9,6 +9,11 @@
 //            section (an event-loop stall), then report what the lock and the fenced resource say
 //   memory   a long-running holder: keep one lock for the whole run while cycling another, sampling
 //            heap and RSS after a forced GC (run with --expose-gc)
+//   campaign like contend, for scripts/campaign.mjs: writes the certified log of
+//            test/support/campaign-log.ts (want/enter/beat/exit lines under its `logId`), writes its
+//            token to the fenced resource when it enters and again, without checking first, when it
+//            leaves (exclusive holds), and prints one JSON event per acquisition, loss, error and
+//            fenced write as it happens (a SIGKILLed process never prints figures at exit)
 //
 // The process installs no signal handler of its own: SIGTERM/SIGINT reach the library's exit
 // cleanup exactly as they would in an application.
@@ -79,11 +84,11 @@ function noteError(error, where) {
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 const between = ([min, max]) => min + Math.random() * (max - min);
 
-async function fenceWrite(name, token) {
+async function fenceWrite(name, token, writer = process.pid) {
   if (!config.fenceUrl || token === undefined) return undefined;
   try {
     const res = await fetch(
-      `${config.fenceUrl}/${encodeURIComponent(name)}?token=${token}&writer=${process.pid}`,
+      `${config.fenceUrl}/${encodeURIComponent(name)}?token=${token}&writer=${writer}`,
       { method: 'POST' },
     );
     await res.arrayBuffer();
@@ -186,6 +191,125 @@ async function contend() {
   }
 }
 
+/**
+ * One acquisition of the `campaign` role. The log lines and when `isHeld()` is evaluated are what the
+ * checker's certification rests on (test/support/campaign-log.ts): each line of a hold is followed
+ * at once, synchronously, by an evaluation; a `beat` is written only after a true one, and an
+ * `exit` carries the last one. Returns false when the run is over.
+ */
+async function campaignOnce(stop) {
+  const id = config.logId;
+  const name = pick(config.names);
+  const mode = Math.random() < (config.sharedRatio ?? 0) ? 'shared' : 'exclusive';
+  const lock = s3.lock(name, { ...config.lockOptions, mode });
+  let waited = 0;
+  lock.on('acquired', (info) => {
+    waited = info.waitedMs;
+  });
+  lock.on('lost', (error) => say({ event: 'lost', name, mode, message: error?.message }));
+  say({ event: 'state', state: 'waiting', lockId: lock.lockId, name });
+  log(`want ${name} ${id} ${mode}`);
+  let won;
+  try {
+    won = await lock.acquire({ signal: stop, timeoutMs: config.acquireTimeoutMs });
+  } catch (error) {
+    if (stop.aborted) return false;
+    say({ event: 'failed', where: 'acquire', ...describeError(error) });
+    await sleep(50);
+    return true;
+  }
+  if (!won) {
+    say({ event: 'not-acquired', name, mode });
+    return true;
+  }
+  const token = lock.fencingToken;
+  let inside = true;
+  /** The evaluation of isHeld() right after the hold's latest line. */
+  let certified = false;
+  const exit = (how) => {
+    if (!inside) return;
+    inside = false;
+    log(`exit ${name} ${id} ${how} ${certified ? 1 : 0}`);
+  };
+  // the holder's signal aborts when the lock is lost, released, or released at exit: leave at once
+  lock.signal.addEventListener('abort', () => exit('gone'), { once: true });
+  log(`enter ${name} ${id} ${mode} ${token ?? '-'}`);
+  certified = lock.isHeld();
+  const enteredAt = Date.now();
+  say({ event: 'acquired', name, mode, token, waitedMs: Math.round(waited), lockId: lock.lockId });
+  say({ event: 'state', state: 'holding', lockId: lock.lockId, name, mode });
+  const fence = async (at) => {
+    const heldBefore = lock.isHeld();
+    const sentAt = Date.now();
+    const accepted = await fenceWrite(name, token, id);
+    say({
+      event: 'fence',
+      name,
+      token,
+      at,
+      accepted: accepted ?? null,
+      heldBefore,
+      heldAfter: lock.isHeld(),
+      enteredAt,
+      sentAt,
+      answeredAt: Date.now(),
+    });
+  };
+  const holdUntil = performance.now() + between(config.holdMs);
+  let beats = 0;
+  if (certified && mode === 'exclusive') await fence('enter');
+  while (inside) {
+    if (!certified) {
+      exit('gone'); // it learnt it lost the lock: it leaves without writing
+      break;
+    }
+    const left = holdUntil - performance.now();
+    if (left > 0) {
+      try {
+        await sleep(Math.min(left, config.beatMs ?? 40), undefined, { signal: lock.signal });
+      } catch {
+        // aborted: the listener wrote the exit
+      }
+      if (!inside) break;
+      if (holdUntil - performance.now() > 0) {
+        log(`beat ${name} ${id}`);
+        certified = lock.isHeld();
+        beats++;
+        continue;
+      }
+    }
+    // the work is done (or the process woke from a suspend past its end): what a careless holder
+    // does then is write with the token it has, checking nothing since its last line; fencing must
+    // refuse that write if a newer holder wrote meanwhile
+    if (mode === 'exclusive') await fence('leave');
+    exit(lock.isHeld() ? 'held' : 'gone');
+    break;
+  }
+  say({ event: 'left', name, mode, held: certified, beats });
+  try {
+    await lock.release();
+  } catch (error) {
+    say({ event: 'failed', where: 'release', ...describeError(error) });
+  }
+  say({ event: 'state', state: 'idle' });
+  if (config.pauseMs) await sleep(between(config.pauseMs));
+  return true;
+}
+
+/** An error as an event: its code when typed (S3funcError), its stack when not. */
+function describeError(error) {
+  if (isS3funcError(error)) return { code: error.code, name: error.name };
+  return { code: 'UNTYPED', message: String(error?.stack ?? error) };
+}
+
+async function campaign() {
+  const stop = AbortSignal.timeout(Math.max(1, config.untilMs - Date.now()));
+  say({ event: 'ready' });
+  while (!stop.aborted) {
+    if (!(await campaignOnce(stop))) break;
+  }
+}
+
 async function hold() {
   const name = config.names[0];
   const lock = s3.lock(name, config.lockOptions);
@@ -285,6 +409,7 @@ async function memory() {
 try {
   if (config.role === 'hold') await hold();
   else if (config.role === 'memory') await memory();
+  else if (config.role === 'campaign') await campaign();
   else await contend();
   await s3.close();
   say({ event: 'done', stats, phases: phaseStats });
