@@ -50,3 +50,4 @@ export { type PresignInput, presignUrl, type SignRequestInput, signRequest } fro
 export type * from './store/types.js';
 export { FileSession, type FileSessionOptions } from './stores/file/session.js';
 export { MemorySession, type MemorySessionOptions } from './stores/memory/session.js';
+export { type Runtime, realRuntime, suspendAwareClock } from './util/runtime.js';

@@ -43,7 +43,6 @@ export class S3Requester {
     private readonly transport: HttpTransport,
     private readonly addressing: Addressing,
     private readonly options: ResolvedS3Options,
-    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Path of a key (or of the bucket when `key` is undefined), encoded once. */
@@ -92,6 +91,8 @@ export class S3Requester {
         safety: call.safety,
         signal: call.signal,
         onRetry: this.options.onRetry,
+        random: this.options.runtime.random,
+        sleep: this.options.runtime.sleep,
       },
     );
   }
@@ -123,7 +124,7 @@ export class S3Requester {
       payloadHash,
       credentials: this.options.credentials,
       region: this.options.region,
-      now: this.now(),
+      now: new Date(this.options.runtime.wallNow()),
     });
     Object.assign(headers, signed);
     secrets.push(/Signature=([0-9a-f]+)/.exec(signed.authorization ?? '')?.[1]);

@@ -102,7 +102,11 @@ export class S3Session extends CoordinationSession {
     this.bucket = this.#options.bucket;
     this.region = this.#options.region;
     this.#addressing = resolveAddressing(this.#options);
-    this.#transport = new HttpTransport(this.#addressing.origin, this.#options.transport);
+    this.#transport = new HttpTransport(
+      this.#addressing.origin,
+      this.#options.transport,
+      this.#options.dispatcher,
+    );
     this.#requester = new S3Requester(this.#transport, this.#addressing, this.#options);
   }
 
@@ -393,7 +397,7 @@ export class S3Session extends CoordinationSession {
       credentials: this.#options.credentials,
       region: this.region,
       expiresIn: options.expiresIn ?? DEFAULT_PRESIGN_EXPIRES_S,
-      now: new Date(),
+      now: new Date(this.#options.runtime.wallNow()),
     });
   }
 
@@ -440,7 +444,7 @@ export class S3Session extends CoordinationSession {
     });
   }
 
-  /** Closes the connection pool. Calls made afterwards fail. Idempotent. */
+  /** Closes the connection pool (never a `dispatcher` given in the options). Calls made afterwards fail. Idempotent. */
   close(): Promise<void> {
     return this.#transport.close();
   }
