@@ -91,8 +91,9 @@ export class S3Requester {
         safety: call.safety,
         signal: call.signal,
         onRetry: this.options.onRetry,
-        random: this.options.runtime.random,
-        sleep: this.options.runtime.sleep,
+        // called on the runtime: it may be an object whose methods use `this`
+        random: () => this.options.runtime.random(),
+        sleep: (ms, signal) => this.options.runtime.sleep(ms, signal),
       },
     );
   }

@@ -26,19 +26,35 @@ function configError(fn: () => unknown): ConfigError {
   throw new Error('expected a ConfigError, nothing was thrown');
 }
 
-/** A runtime whose wall clock stands still at `wallMs` and whose sleeps resolve at once, recorded. */
+/**
+ * A runtime whose wall clock stands still at `wallMs` and whose sleeps resolve at once, recorded. A
+ * class with private state, so a method called without its object fails (as a simulation's would).
+ */
+class FakeRuntime implements Runtime {
+  readonly slept: number[] = [];
+  readonly #wallMs: number;
+  constructor(wallMs: number) {
+    this.#wallMs = wallMs;
+  }
+  now(): number {
+    return 0;
+  }
+  suspendAwareNow(): number {
+    return 0;
+  }
+  wallNow(): number {
+    return this.#wallMs;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.slept.push(ms);
+  }
+  random(): number {
+    return this.#wallMs > 0 ? 0.5 : 0;
+  }
+}
 function fakeRuntime(wallMs: number) {
-  const slept: number[] = [];
-  const runtime: Runtime = {
-    now: () => 0,
-    suspendAwareNow: () => 0,
-    wallNow: () => wallMs,
-    sleep: async (ms) => {
-      slept.push(ms);
-    },
-    random: () => 0.5,
-  };
-  return { runtime, slept };
+  const runtime = new FakeRuntime(wallMs);
+  return { runtime, slept: runtime.slept };
 }
 
 const agents: MockAgent[] = [];
