@@ -68,6 +68,8 @@ export interface StoreParams {
   staleMode: 'monotonic' | 'snapshot' | 'perKey';
   /** Outside the assumptions: a key may show as it was arbitrarily long ago, or not at all. */
   unboundedP: number;
+  /** How far back an unbounded lag reaches at most. @default 600 000 (ten minutes) */
+  unboundedMaxMs?: number | undefined;
   /** Per attempt, while faults are on: 503 (not applied). */
   failP: number;
   /** Per attempt, while faults are on: applied (or served) but the response lost after sending. */
@@ -461,7 +463,9 @@ export class SimStore {
     const { staleMs, staleP, unboundedP } = this.params;
     if (this.#prng.chance(unboundedP)) {
       // arbitrarily old: up to ten minutes back, or so far back that the key does not exist yet
-      return this.#prng.chance(0.5) ? Number.POSITIVE_INFINITY : this.#prng.between(staleMs, 600_000) * US;
+      return this.#prng.chance(0.5)
+        ? Number.POSITIVE_INFINITY
+        : this.#prng.between(staleMs, this.params.unboundedMaxMs ?? 600_000) * US;
     }
     return this.#prng.chance(staleP) ? Math.round(this.#prng.between(0, staleMs) * US) : 0;
   }

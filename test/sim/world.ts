@@ -26,7 +26,7 @@ import { PythonRuleLock } from './python-contender.js';
 import { SimS3Dispatcher } from './s3-dispatcher.js';
 import { EventBudgetExceeded, Scheduler, SimProcess, US } from './scheduler.js';
 import { SimStore } from './sim-store.js';
-import { VirtualRuntime } from './virtual-runtime.js';
+import { EPOCH_MS, VirtualRuntime } from './virtual-runtime.js';
 
 export const LOCK_NAME = 'jobs/nightly';
 /** Events one case may fire before it counts as a livelock. */
@@ -104,7 +104,7 @@ export interface SimResult {
   /** How long the janitor slept waiting for the age gate of Python tickets (ms). */
   ageGateWaitMs: number;
   /** Conditional strategy: samples of the turn and done objects that are not checkpoints, over the case. */
-  turnObjects: { atUs: number; turns: number; acquisitions: number; count: number }[];
+  turnObjects: { atUs: number; turns: number; acquisitions: number; count: number; young: number }[];
   /** Conditional strategy, with a janitor: what is left of turns, done markers and leases after its collection. */
   turnLeftovers: string[] | undefined;
   /** Conditional strategy: the turn settings the case ran with. */
@@ -453,15 +453,26 @@ export async function simulate(
   const countTurnObjects = () => {
     const k = turns.checkpointEvery;
     let count = 0;
+    let young = 0;
     let highest = 0;
+    // what collection may not take yet: turns younger than twice the retention (store clock, with slack)
+    const youngSinceMs =
+      EPOCH_MS +
+      scheduler.nowMs -
+      2 * turns.retentionMs -
+      2 * config.store.skewMs -
+      config.store.granularityMs;
     for (const prefix of [`${LOCK_NAME}.turn.`, `${LOCK_NAME}.done.`]) {
       for (const key of store.liveKeys(prefix)) {
         const n = Number(key.slice(prefix.length));
-        if (prefix.endsWith('.turn.')) highest = Math.max(highest, n);
+        if (prefix.endsWith('.turn.')) {
+          highest = Math.max(highest, n);
+          if (n % k !== 0 && (store.latest(key)?.lastModifiedMs ?? 0) >= youngSinceMs) young++;
+        }
         if (n % k !== 0) count++;
       }
     }
-    turnObjects.push({ atUs: scheduler.nowUs, turns: highest, acquisitions, count });
+    turnObjects.push({ atUs: scheduler.nowUs, turns: highest, acquisitions, count, young });
   };
   const sampleEvery = Math.max(
     1,
@@ -543,8 +554,10 @@ export async function simulate(
     Math.max(
       ...config.contenders.map(
         (c) =>
-          c.steps.reduce((sum, st) => sum + st.gapMs + st.holdMs + (st.timeoutMs ?? 0), 0) +
-          (c.steps.length + 1) * livenessBoundMs,
+          (c.loops ?? 1) *
+            (c.steps.reduce((sum, st) => sum + st.gapMs + st.holdMs + (st.timeoutMs ?? 0), 0) +
+              c.steps.length * livenessBoundMs) +
+          livenessBoundMs,
       ),
     ) *
       US;
