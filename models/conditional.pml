@@ -12,8 +12,10 @@
  * for LEASE ticks), holders trusting a renewal LEASE - MARGIN + DRIFT ticks after it started
  * (lock.pml's keeper); crashes; acquire timeouts (GIVEUP); create requests that fail unapplied
  * (CREATE_ERR); fencing token = turn number. With GC 1 (below): turn GC, checkpoints, the
- * frontier cache and discovery, contenders re-acquiring. Ticket-strategy contenders on the same
- * name: models/mixed.pml.
+ * frontier cache and discovery, contenders re-acquiring. Issue 14: creates landing after their
+ * client saw them fail (LATE_CREATE, C2), suspended machines whose monotonic clock stops (SUSPEND,
+ * C1), the collector's real walk run by releasers (WALK, C3). Ticket-strategy contenders on the
+ * same name: models/mixed.pml.
  *
  * Conventions as lock.pml: parameters by spin -DNAME=value, mutants by flags, discrete time with a
  * Clock that ticks only when no contender can act (`timeout`), every time value relative to now
@@ -28,10 +30,12 @@
  * comes from, and the mutants write wrong ones. Listings of turns are hints the implementation
  * checks by HEAD; OMITTED_OVER models one that is trusted instead.
  *
- * Properties (assertions when a contender takes the lock; with GC 1 also at every successful turn
- * create: the number never existed before, reuse_violated): mutual exclusion of conflicting modes,
- * fencing (an exclusive holder's token is above every earlier exclusive holder's), and that a
- * release by a broken holder learns it was broken (its create-only done gets 412).
+ * Properties (assertions when a contender takes the lock; with GC 1 also whenever a create's win
+ * is used: the number never existed before, reuse_violated; with BOUND, then too, how many turns
+ * other than checkpoints exist, bound_violated; with WALK 2 at every turn GC deletes: every turn
+ * below it is over, collect_violated): mutual exclusion of conflicting modes, fencing (an
+ * exclusive holder's token is above every earlier exclusive holder's), and that a release by a
+ * broken holder learns it was broken (its create-only done gets 412).
  * Liveness (LIVE 1, -DNP, pan -l): no non-progress cycle; every live contender held the lock.
  */
 
@@ -82,6 +86,55 @@
                         without being applied (GC 0 only); the contender then HEADs the number
                         and, finding it missing, sends the create again (GALLOP_ON_ERR: moves up) */
 #endif
+#ifndef LATE_CREATE
+#define LATE_CREATE 0 /* issue 14, C2: how many create requests (in the whole run, GC 0 only) may fail as
+                        the client sees it (a timeout, a lost response), then the HEAD that resolves it
+                        answers 404, and the request lands afterwards, at any later tick or never (a
+                        ghost: a turn of ours we do not wait with). The contender then sends the create
+                        again, or (its frontier no longer fresh) discovers the frontier again. The fix
+                        (conditional-core.ts as of 025283b): the number stays in #ambiguous; (a) a 412
+                        on an ambiguous number is resolved by HEAD (ours: won; someone else's: taken,
+                        and the number leaves #ambiguous); (b) at every poll, and before entering, each
+                        number still in #ambiguous is read: free, it stays; someone else's turn, it
+                        leaves; ours (a ghost, whatever its mode), it is ended with a done marker
+                        { entered: false } and the floor a breaker writes, and counted over.
+                        NO_AMBIGUOUS_HEAD removes (a), NO_END_GHOSTS removes (b): both together are the
+                        code before issue 14 (the REGRESSION c2-waits-on-own-ghost: it waits for its own
+                        ghost for ever, keeping the ghost's lease, its own, alive); GHOSTS_BLOCKERS_ONLY
+                        ends only ghosts among the blockers, and only while blocked (the first fix,
+                        3cfc549: the REGRESSION c2-shared-ghost, a shared contender's shared ghost is no
+                        blocker of its own turn and is never ended); GHOST_FLOOR ends a ghost with floor
+                        n + 1 (a MUTANT) */
+#endif
+#ifndef SUSPEND
+#define SUSPEND 0    /* issue 14, C1: how many times (in the whole run) a contender's machine may be
+                        suspended (laptop sleep, VM pause), each time for any number of ticks. While
+                        suspended it takes no step, its keeper does not renew, and its monotonic clock
+                        stops: its stopwatches of other leases and its timers stand still, while true
+                        time, the store, GC and the other contenders go on. Where (SUSP_SITES, bits):
+                        1 between acquisitions, a frontier hint in its cache (GC 1); 2 with a create
+                        in flight (GC 1: it lands at any tick of the suspension or at the resume, and
+                        is answered after the resume); 4 while waiting; 8 while holding. The fix
+                        (3cfc549): the hint's trust (CACHE), the create's answer (the post-check: a
+                        create that won but was answered more than LAT after it was sent is not used:
+                        done(n) { floor 0, entered: false }, and the frontier is discovered afresh)
+                        and the keeper's deadline are on the suspend-aware clock, i.e. true ticks.
+                        MONO_HINT: the hint's trust on the monotonic clock, which stops (with
+                        NO_POSTCHECK: the code before issue 14, the REGRESSION c1-hint-monotonic);
+                        NO_POSTCHECK alone: the post-check removed (a MUTANT); MONO_KEEPER: the
+                        keeper's deadline on the monotonic clock (the REGRESSION c1-keeper-monotonic).
+                        LONG_PAUSE: a holder acts on its last look at the keeper across a suspension
+                        (the limit: a pause longer than the margin; fencing still holds) */
+#endif
+#ifndef SUSP_SITES
+#define SUSP_SITES 15
+#endif
+#ifndef MUTEX_CHECK
+#define MUTEX_CHECK 1 /* 0: two conflicting holders are not reported (fencing is still checked) */
+#endif
+#ifndef REUSE_CHECK
+#define REUSE_CHECK 1 /* 0: a reused turn number is not reported (to see what follows from it) */
+#endif
 #ifndef RULE
 #define RULE 1       /* entry rule. 0: the draft's (exclusive: every turn since the last exclusive turn
                         before it, inclusive, is done; shared: that exclusive turn is done).
@@ -106,8 +159,8 @@
  * not done, created less than RETAIN ticks ago, or among the newest KEEP turns (below the highest
  * turn ever created); it passes a checkpoint (every CK-th turn, kept) and deletes any other turn
  * with its done marker. A contender starts from a cached hint of the frontier learned a <= CACHE
- * ticks ago (any value between the frontier at the start of that tick and now; one HEAD confirms
- * it exists), or discovers F by HEADs: checkpoints CK, 2CK, ... until one is missing, then upward
+ * ticks ago (any value between the frontier at the start of that tick and now, used without a
+ * HEAD, as #takeTurn does), or discovers F by HEADs: checkpoints CK, 2CK, ... until one is missing, then upward
  * from the last one until a turn is missing. The hint's age counts from the tick it was learned
  * (discovery: its first HEAD; RECHECK 1, the fix: after the block scan, HEAD the next checkpoint
  * again and scan on if it now exists); a create may be sent only while that age is <= CACHE (else
@@ -139,20 +192,49 @@
 #ifndef RECHECK
 #define RECHECK 1    /* 0: the draft's discovery (the last block is trusted to be whole) */
 #endif
+#ifndef WALK
+#define WALK 0       /* the collector. 0: a process walking upwards at any time from the lowest number it
+                        has not passed, with the true frontier (an over-approximation of when and how
+                        far gc.ts collects). 1: gc.ts before issue 14 (00dbd60), run by the releaser of a
+                        checkpoint turn: list turns and done markers from the bottom, the first PAGE
+                        entries of each (the marker, turn 0, is one), and walk the listed turns (one
+                        step). 2: gc.ts as fixed (8aa6593), run by the releaser of a checkpoint turn and,
+                        "one time in K", of any turn (a choice): the first block j whose last number
+                        (j+1)CK - 1 still exists, by binary search (HEADs), then upwards from its
+                        checkpoint (listings with startAfter, paged: every number is seen), one number a
+                        step, deleting up to CAP turns. Both stop at the first turn not over or not
+                        RETAIN old, pass checkpoints, and stop below the newest CK numbers under the
+                        releaser's cached frontier (its own turn) */
+#endif
+#ifndef PAGE
+#define PAGE 2       /* WALK 1: entries per listing (1000 in the code) */
+#endif
+#ifndef CAP
+#define CAP (2 * CK) /* WALK 2: turns deleted per run at most (max(4K, 1000) in the code) */
+#endif
+#ifndef BOUND
+#define BOUND 0      /* > 0: at every turn used, at most BOUND non-checkpoint turns exist (bound_violated) */
+#endif
+#ifndef MINHOLD
+#define MINHOLD 0    /* a holder holds at least MINHOLD ticks (a bound on turns per tick, for BOUND) */
+#endif
 #define T MAXTURNS
 #if RETAIN > CACHE + 1
 #define MAXAGE RETAIN
 #else
 #define MAXAGE (CACHE + 1)
 #endif
-#if T > 7
-#error "MAXTURNS must be 1..7"
+#if T > 15
+#error "MAXTURNS must be 1..15"
 #endif
-#if CREATE_ERR
-#error "CREATE_ERR needs GC 0"
+#if CREATE_ERR || LATE_CREATE
+#error "CREATE_ERR and LATE_CREATE need GC 0"
 #endif
 #else
-#define T (N + CREATE_ERR) /* each contender takes one turn; a failed create may skip a number */
+#define T (N + CREATE_ERR + LATE_CREATE) /* each contender takes one turn (and its ghost); a failed create may skip a number */
+#define WALK 0
+#define BOUND 0
+#define MINHOLD 0
 #endif
 /* GC mutants: GC_ANY_ORDER deletes any eligible turn, not only in the ascending walk; GC_CHECKPOINTS
  * deletes checkpoints too; GC_PASS_RUNNING walks past a checkpoint that is not over (a checkpoint is
@@ -185,6 +267,10 @@
 #define GIVEUP 0
 #endif
 
+#if LIVE && SUSPEND
+#error "SUSPEND is for safety runs (a suspension may last for ever)"
+#endif
+
 #define R (LEASE / 3)                    /* renewal interval */
 #define WINDOW (LEASE - MARGIN + DRIFT)  /* real ticks a holder trusts a renewal */
 #define INF 255
@@ -209,6 +295,8 @@ byte fmax;           /* the highest number ever created (GC's frontier) */
 byte gclo = 1;       /* the lowest number GC has not passed (the ascending walk) */
 byte hage[N];        /* age of contender j's frontier hint (INF: none in use) */
 bit  reuse_violated;
+bit  bound_violated;   /* more than BOUND non-checkpoint turns exist */
+bit  collect_violated; /* GC deleted a turn with a turn below it that is not over */
 #ifdef GC_CHECKPOINTS
 #define GCSKIP(t) 0
 #else
@@ -216,13 +304,46 @@ bit  reuse_violated;
 #endif
 #endif
 #define EXISTS(m) (towner[m] != 0) /* a HEAD of turn m succeeds */
+#if GC
+#define GCDELETE(t) \
+  printf("MSC: t=%d GC deletes turn %d\n", tnow, t); \
+  towner[t] = 0; tmode[t] = 0; dn[t] = 0; fl[t] = 0
+#ifdef GC_PASS_RUNNING
+#define GCOVER(t) (dn[t] != 0 || GCSKIP(t)) /* MUTANT: a checkpoint is passed even while it runs */
+#else
+#define GCOVER(t) (dn[t] != 0)
+#endif
+/* WALK 2: the number HEADed to tell whether block j is fully collected */
+#ifdef PROBE_FIRST
+#define PROBE(j) ((j) * CK + 1) /* MUTANT: the block's first number, not its last */
+#else
+#define PROBE(j) (((j) + 1) * CK - 1)
+#endif
+#endif
 #ifdef OMITTED_OVER
 byte tage[T + 1];    /* ticks since turn t was created, capped at D + 1: a listing as of f ticks ago omits it iff tage < f */
 #endif
 #if CREATE_ERR
 byte nerr;           /* create requests failed so far */
 #endif
+#if LATE_CREATE
+byte nlate;          /* create requests failed as seen by their client, landing later, so far */
+byte gturn, gown, gwt; /* a create in flight after its client saw it fail: its number, owner + 1 (0: none), ticks until it may land */
+bit  gmode;
+#endif
 bit  mode[N];        /* contender j's mode */
+#if SUSPEND
+bit  susp[N];        /* contender j's machine is suspended */
+byte nsusp;          /* suspensions so far */
+#if GC && defined(MONO_HINT)
+/* MONO_HINT: a hint learned a ticks before j's last suspension started has, a mono ticks after it
+ * resumed, a monotonic age of a + sr[j] but a true one of that plus the suspension: it may be any
+ * value from hl[j * (CACHE + 1) + a] (the frontier at the start of the tick a ticks before the
+ * suspension started) up */
+byte hl[N * (CACHE + 1)];
+byte sr[N];          /* monotonic ticks since j's last suspension ended, capped at CACHE + 1 */
+#endif
+#endif
 
 /* ---------- contenders ---------- */
 byte dlr[N];       /* the keeper trusts the lease for dlr more ticks */
@@ -243,6 +364,57 @@ bit mutex_violated, fence_violated, progress_violated, report_violated, shared_c
   :: atomic { crashed[i] -> goto dead } \
   :: atomic { ncrash < MAXCRASH && wt[i] == 0 -> printf("MSC: t=%d c%d crashes\n", tnow, i); ncrash++; crashed[i] = 1; keeping[i] = 0; goto dead }
 #define PAUSE(level, here) :: atomic { PAUSES >= level && wt[i] == 0 -> wt[i] = 1; goto here }
+
+#if SUSPEND
+#ifdef LONG_PAUSE
+bit act[N]; /* LONG_PAUSE: j acts on a look at its keeper taken before its suspension */
+#define ACTING(j) act[j]
+#define ACT_START act[i] = (incs[i] && dlr[i] > 0)
+#define ACT_END act[i] = 0
+#else
+#define ACTING(j) 0
+#define ACT_START skip
+#define ACT_END skip
+#endif
+/* the suspension starts (with MONO_HINT: the frontier at the start of each of the last CACHE + 1
+ * ticks, the lowest hint learned then, is recorded) */
+inline susp_start() {
+  nsusp++; susp[i] = 1; ACT_START;
+  printf("MSC: t=%d c%d's machine is suspended\n", tnow, i);
+#if GC && defined(MONO_HINT)
+  e = 0;
+  do
+  :: e <= CACHE ->
+    hl[i * (CACHE + 1) + e] = 0; m = 1;
+    do
+    :: m <= T -> if :: ever[m] && cage[m] > e -> hl[i * (CACHE + 1) + e] = m :: else fi; m++
+    :: else -> break
+    od;
+    e++
+  :: else -> break
+  od;
+  m = 0; e = 0
+#endif
+}
+#if GC && defined(MONO_HINT)
+#define SUSP_END sr[i] = 0
+#else
+#define SUSP_END skip
+#endif
+/* a suspension at a step (site bit `site`): any number of ticks, then the step is taken again */
+#define SUSPEND_AT(site, back) \
+  :: atomic { (SUSP_SITES & site) && nsusp < SUSPEND && wt[i] == 0 -> susp_start(); wt[i] = 1 }; \
+     do \
+     :: atomic { wt[i] == 0 -> wt[i] = 1 } \
+     :: atomic { wt[i] == 0 -> susp[i] = 0; ACT_END; SUSP_END; printf("MSC: t=%d c%d's machine resumes\n", tnow, i); break } \
+     od; \
+     goto back
+#define SUSPENDED(j) susp[j]
+#else
+#define SUSPEND_AT(site, back)
+#define SUSPENDED(j) 0
+#define ACTING(j) 0
+#endif
 
 #ifdef OMITTED_OVER
 /* MUTANT: a turn the listing (as of f ticks ago) does not show is taken as over, not HEADed */
@@ -386,12 +558,147 @@ inline observe_and_break() {
   j = 0; m = 0; age = 0
 }
 
+#if LATE_CREATE
+/* (b) conditional-core.ts #endGhosts, at every poll and before entering: the number in #ambiguous
+ * (amb, 0: none; one late create per run) is read — still free: kept; someone else's turn: dropped
+ * (ours can never land there); ours: a ghost (its lease is ours, so nobody else would break it),
+ * ended with a done marker { entered: false } and the floor a breaker writes, and counted over.
+ * GHOSTS_BLOCKERS_ONLY (3cfc549): only a ghost among the blockers is ended, only while blocked */
+#ifdef GHOST_FLOOR
+#define GHOSTFL(m) (m + 1) /* MUTANT: as if every turn below the ghost were known over */
+#else
+#define GHOSTFL(m) (kb >= m -> m + 1 : kb)
+#endif
+#ifdef GHOSTS_BLOCKERS_ONLY
+#define GHOSTREAD(m) ((blk & (1 << m)) != 0)
+#else
+#define GHOSTREAD(m) 1
+#endif
+inline end_ghosts() {
+  m = amb;
+  if
+  :: m != 0 && GHOSTREAD(m) && towner[m] != 0 && towner[m] != i + 1 -> amb = 0 /* someone else's */
+  :: m != 0 && GHOSTREAD(m) && towner[m] == i + 1 ->
+    amb = 0;
+    if :: dn[m] == 0 -> dn[m] = 3; fl[m] = GHOSTFL(m) :: else fi;
+    printf("MSC: t=%d c%d ends its own ghost turn %d: done(%d) floor %d\n", tnow, i, m, m, fl[m]);
+    if :: kb == m -> kb++; pass_done() :: else fi;
+    broke = 1
+  :: else /* none, or still free: it may land yet */
+  fi;
+  m = 0
+}
+
+/* the network: a create whose client saw it fail lands at any later tick, if its number is still
+ * free (create-only), or never */
+active proctype Net() {
+end_net:
+  do
+  :: atomic {
+      gown != 0 && gwt == 0 ->
+      if
+      :: towner[gturn] == 0 ->
+        towner[gturn] = gown; tmode[gturn] = gmode;
+        printf("MSC: t=%d the failed create of turn %d by c%d lands\n", tnow, gturn, gown - 1)
+      :: else -> printf("MSC: t=%d the failed create of turn %d by c%d lands: 412\n", tnow, gturn, gown - 1)
+      fi;
+      gown = 0; gturn = 0; gmode = 0
+    }
+  :: atomic { gown != 0 && gwt == 0 -> gwt = 1 } /* not yet */
+  od
+}
+#endif
+
+#if GC
+/* the create of turn n lands (create-only): lres 2 on a 412, else 1 (ours), with rv: the number
+ * existed before (GC deleted it) */
+inline land_create() {
+  if
+#ifndef NO_CREATE_ONLY
+  :: towner[n] != 0 -> lres = 2
+#endif
+  :: else ->
+    lres = 1; rv = ever[n];
+    if
+    :: rv -> printf("MSC: t=%d c%d's create lands on turn %d, which existed before (GC deleted it)\n", tnow, i, n)
+    :: else
+    fi;
+    ever[n] = 1; cage[n] = 0; if :: n > fmax -> fmax = n :: else fi;
+    towner[n] = i + 1; tmode[n] = mode[i]; dn[n] = 0; fl[n] = 0;
+    printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i])
+  fi
+}
+
+/* the create's answer (#takeTurn): a 412 moves up one; a win answered more than LAT true ticks after
+ * the create was sent is not used (the fix's post-check, on the suspend-aware clock): its turn is
+ * ended and the frontier discovered afresh; any other win is used: the number must never have
+ * existed before (reuse_violated), and the fast path's GET runs */
+#ifdef NO_POSTCHECK
+#define LATE_ANSWER 0
+#else
+#define LATE_ANSWER (lw > LAT)
+#endif
+inline answer(newer) {
+  if
+  :: lres == 2 -> lres = 0; lw = 0; rv = 0; printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
+  :: lres == 1 && LATE_ANSWER ->
+    lres = 0; lw = 0; rv = 0;
+    printf("MSC: t=%d c%d create of turn %d answered too late: not used, done(%d) floor 0; rediscovers\n", tnow, i, n, n);
+    if :: dn[n] == 0 -> dn[n] = 3; fl[n] = 0 :: else fi;
+#if SUSPEND && defined(MONO_HINT)
+    sr[i] = CACHE + 1;
+#endif
+    hage[i] = 0; n = CK; goto cpscan
+  :: else ->
+    lres = 0; lw = 0;
+    reuse_violated = rv; rv = 0;
+    if
+    :: reuse_violated -> printf("MSC: t=%d c%d uses turn %d, which existed before (GC deleted it)\n", tnow, i, n)
+    :: else
+    fi;
+#if REUSE_CHECK
+    assert(!reuse_violated);
+#endif
+#if BOUND
+    m = 1; e = 0;
+    do
+    :: m <= T -> if :: towner[m] != 0 && m % CK != 0 -> e++ :: else fi; m++
+    :: else -> break
+    od;
+    bound_violated = (e > BOUND);
+    if :: bound_violated -> printf("MSC: t=%d %d turns other than checkpoints exist\n", tnow, e) :: else fi;
+    m = 0; e = 0;
+    assert(!bound_violated);
+#endif
+    hage[i] = INF;
+#if SUSPEND && defined(MONO_HINT)
+    /* rememberFrontier: a win sent after the resume is newer than any hint learned before it */
+    if :: newer -> sr[i] = CACHE + 1 :: else fi;
+#endif
+    fastpath();
+    if :: kb >= n -> printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n); goto win :: else fi
+  fi
+}
+#endif
+
 proctype Contender(byte i) {
-  byte n, f, j, m, e, blk, age, fw;
+  byte n, f, j, m, e, age, fw;
+#if T > 7
+  short blk;         /* bit m: we wait for turn m */
+#else
+  byte blk;
+#endif
   byte kb = 1; /* every turn below kb is known over (turn 0 is the name's marker) */
   bit broke, brokenseen;
+#if GC && WALK
+  byte wn, wl, wd; /* the collector's walk: the number at hand, the limit, turns deleted */
+#endif
 #if GC
-  byte lw;
+  byte lw, lres; /* true ticks since the create was sent; its outcome (0 not landed, 1 ours, 2 412) */
+  bit rv;        /* the number it landed on existed before */
+#endif
+#if LATE_CREATE
+  byte amb; /* #ambiguous: a number where a create of ours had no clear answer (0: none) */
 #endif
 
 #if LIVE
@@ -400,6 +707,9 @@ proctype Contender(byte i) {
 arrive:
   if
   CRASH
+#if GC
+  SUSPEND_AT(1, arrive)
+#endif
 #if !LIVE
   :: atomic { wt[i] == 0 -> wt[i] = 1; goto arrive }
 #endif
@@ -428,7 +738,7 @@ arrive:
   fi;
 
 #if GC
-  /* 2. the frontier: a cached hint learned `age` <= CACHE ticks ago, confirmed by one HEAD; or
+  /* 2. the frontier: a cached hint learned `age` <= CACHE ticks ago (not HEADed); or
    * discovery by HEADs, checkpoints first, then upward from the last one (each HEAD a step) */
 frontier:
   if
@@ -442,14 +752,27 @@ frontier:
       :: j <= T -> if :: ever[j] && cage[j] > age -> m = j :: else fi; j++
       :: else -> j = 0; break
       od;
+#if SUSPEND && defined(MONO_HINT)
+      /* on the stopped clock a hint learned before a suspension that ended within its age still
+       * looks fresh */
+      if
+      :: sr[i] <= age && hl[i * (CACHE + 1) + age - sr[i]] < m -> m = hl[i * (CACHE + 1) + age - sr[i]]
+      :: else
+      fi;
+#endif
       select(n : m .. fmax);
       hage[i] = age; age = 0; m = 0;
-      if
-      :: n == 0 || EXISTS(n) -> n++; goto create
-      :: else -> printf("MSC: t=%d c%d hint %d: HEAD 404, rediscovers\n", tnow, i, n); hage[i] = INF; goto frontier
-      fi
+      /* used as it is: #takeTurn creates f.turn + 1 without a HEAD of f.turn */
+      printf("MSC: t=%d c%d hint F = %d\n", tnow, i, n);
+      n++; goto create
     }
-  :: atomic { wt[i] == 0 -> hage[i] = 0; n = CK; goto cpscan }
+  :: atomic {
+      wt[i] == 0 ->
+#if SUSPEND && defined(MONO_HINT)
+      sr[i] = CACHE + 1; /* a discovered value is newer than any hint learned before */
+#endif
+      hage[i] = 0; n = CK; goto cpscan
+    }
   fi;
 cpscan:
   atomic {
@@ -488,28 +811,19 @@ land:
   if
   CRASH
   :: atomic { wt[i] == 0 && lw < LAT -> lw++; wt[i] = 1; goto land } /* the request is slow */
-  :: atomic {
-      wt[i] == 0 ->
-      lw = 0;
-#ifndef NO_CREATE_ONLY
-      if
-      :: towner[n] != 0 -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
-      :: else
-      fi;
+#if SUSPEND
+  /* suspended with the create in flight: it lands within LAT ticks of its send (it left the
+   * machine), or at the resume (it had not); the answer is read after the resume. lw counts true
+   * ticks since the send (up to LAT + 1) */
+  :: atomic { (SUSP_SITES & 2) && nsusp < SUSPEND && wt[i] == 0 -> susp_start(); lres = 0 };
+     do
+     :: atomic { wt[i] == 0 && lres == 0 && lw <= LAT -> land_create() }
+     :: atomic { wt[i] == 0 -> wt[i] = 1; if :: lw <= LAT -> lw++ :: else fi }
+     :: atomic { wt[i] == 0 -> susp[i] = 0; SUSP_END; printf("MSC: t=%d c%d's machine resumes\n", tnow, i); break }
+     od;
+     atomic { if :: lres == 0 -> land_create() :: else fi; answer(0) }
 #endif
-      reuse_violated = ever[n];
-      if
-      :: reuse_violated -> printf("MSC: t=%d c%d creates turn %d, which existed before (GC deleted it)\n", tnow, i, n)
-      :: else
-      fi;
-      assert(!reuse_violated);
-      ever[n] = 1; cage[n] = 0; if :: n > fmax -> fmax = n :: else fi;
-      hage[i] = INF;
-      towner[n] = i + 1; tmode[n] = mode[i]; dn[n] = 0; fl[n] = 0;
-      printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i]);
-      fastpath();
-      if :: kb >= n -> printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n); goto win :: else fi
-    }
+  :: atomic { wt[i] == 0 -> lres = 0; land_create(); answer(1) }
   fi;
 #else
   /* 2. discover the frontier F by HEADs (consistent): the highest existing turn */
@@ -536,8 +850,29 @@ create:
       assert(n <= T);
 #ifndef NO_CREATE_ONLY
       if
+#if LATE_CREATE && !defined(NO_AMBIGUOUS_HEAD)
+      /* (a) a 412 on a number in #ambiguous: a HEAD says whose the turn is (ours: won; someone
+       * else's: taken, and the number leaves #ambiguous) */
+      :: towner[n] != 0 && n == amb && towner[n] == i + 1 -> amb = 0; printf("MSC: t=%d c%d create turn %d: 412 after an ambiguous create; HEAD: ours, won\n", tnow, i, n)
+      :: towner[n] != 0 && n == amb && towner[n] != i + 1 -> amb = 0; printf("MSC: t=%d c%d create turn %d: 412 after an ambiguous create; HEAD: taken\n", tnow, i, n); n++; goto create
+      :: towner[n] != 0 && n != amb -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
+#else
       :: towner[n] != 0 -> printf("MSC: t=%d c%d create turn %d: 412\n", tnow, i, n); n++; goto create
+#endif
       :: else
+      fi;
+#endif
+#if LATE_CREATE
+      if
+      :: towner[n] == 0 && nlate < LATE_CREATE ->
+        nlate++; gturn = n; gown = i + 1; gmode = mode[i]; gwt = 0;
+        amb = n; /* stays in #ambiguous: the HEAD found it free */
+        printf("MSC: t=%d c%d create turn %d fails as its client sees it; HEAD %d: 404; the request may land later\n", tnow, i, n, n);
+        if
+        :: goto create   /* the frontier is still fresh: the same number again */
+        :: goto frontier /* no longer fresh: discover it again */
+        fi
+      :: true
       fi;
 #endif
 #if CREATE_ERR
@@ -554,12 +889,23 @@ create:
       fi;
 #endif
       towner[n] = i + 1; tmode[n] = mode[i];
+#if LATE_CREATE
+      if :: amb == n -> amb = 0 :: else fi; /* won: ours, no longer ambiguous */
+#endif
 #ifdef OMITTED_OVER
       tage[n] = 0;
 #endif
       printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i]);
       fastpath();
-      if :: kb >= n -> printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n); goto win :: else fi
+      if
+      :: kb >= n ->
+        printf("MSC: t=%d c%d fast path: every turn below %d over\n", tnow, i, n);
+#if LATE_CREATE && !defined(NO_END_GHOSTS) && !defined(GHOSTS_BLOCKERS_ONLY)
+        d_step { end_ghosts() }; broke = 0; /* before entering, as at every poll */
+#endif
+        goto win
+      :: else
+      fi
     }
   fi;
 
@@ -569,6 +915,7 @@ create:
 wait:
   if
   CRASH
+  SUSPEND_AT(4, wait)
   :: atomic { wt[i] == 0 && dlr[i] == 0 -> printf("MSC: t=%d c%d lease lost while waiting: abandons\n", tnow, i); goto giveup }
   :: atomic {
       wt[i] == 0 && dlr[i] > 0 ->
@@ -578,9 +925,19 @@ wait:
 #endif
       d_step { blockers() };
       f = 0;
+#if LATE_CREATE && !defined(NO_END_GHOSTS) && !defined(GHOSTS_BLOCKERS_ONLY)
+      /* at every poll and before entering: an ended ghost of ours is counted over; with blockers
+       * left, poll again at once */
+      d_step { end_ghosts() };
+      if :: broke && blk != 0 -> broke = 0; blk = 0; goto wait :: else -> broke = 0 fi;
+#endif
       if
       :: blk == 0 -> goto win
       :: else ->
+#if LATE_CREATE && defined(GHOSTS_BLOCKERS_ONLY)
+        d_step { end_ghosts() };
+        if :: broke -> broke = 0; blk = 0; goto wait :: else fi; /* poll again at once */
+#endif
 #if LEASES
         d_step { observe_and_break() };
 #endif
@@ -619,7 +976,7 @@ take:
       do
       :: j < N ->
         if
-        :: j != i && incs[j] && dlr[j] > 0 && !crashed[j] && (mode[i] || mode[j]) ->
+        :: j != i && incs[j] && (dlr[j] > 0 || ACTING(j)) && !crashed[j] && (mode[i] || mode[j]) ->
           printf("MSC: t=%d c%d enters while c%d holds (exclusive: %d, %d)\n", tnow, i, j, mode[i], mode[j]);
           mutex_violated = 1
         :: j != i && incs[j] && dlr[j] > 0 && !crashed[j] && !mode[i] && !mode[j] && REACH_SHARED -> shared_coexist = 1
@@ -628,7 +985,9 @@ take:
         j++
       :: else -> j = 0; break
       od;
+#if MUTEX_CHECK
       assert(!mutex_violated);
+#endif
       assert(!shared_coexist);
       if
       :: mode[i] ->
@@ -644,6 +1003,8 @@ take:
       incs[i] = 1; acquired[i] = 1;
 #if LIVE
       select(f : 0 .. HOLD); wt[i] = f; f = 0
+#elif MINHOLD
+      wt[i] = MINHOLD
 #endif
     :: else -> printf("MSC: t=%d c%d lease lost before entering: abandons\n", tnow, i); goto giveup
     fi
@@ -652,6 +1013,7 @@ take:
 hold:
   if
   CRASH
+  SUSPEND_AT(8, hold)
 #if !LIVE
   :: atomic { wt[i] == 0 -> wt[i] = 1; goto hold }
 #endif
@@ -692,9 +1054,119 @@ giveup:
     :: else -> break
     od;
 #if GC
-    n = 0; f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; fw = 0; broke = 0; brokenseen = 0
+    f = 0; j = 0; m = 0; e = 0; blk = 0; age = 0; fw = 0; broke = 0; brokenseen = 0;
+#if WALK
+    /* a release (not an abandonment) may run collection: after a checkpoint turn; with WALK 2 also,
+     * one time in K, after any other */
+    if
+    :: acquired[i] && n % CK == 0 -> goto collect
+#if WALK == 2
+    :: acquired[i] && n % CK != 0 -> goto collect
+#endif
+    :: !acquired[i] || n % CK != 0
+    fi;
+#endif
+    n = 0
   }
   goto arrive; /* acquire again, until turn MAXTURNS exists */
+#if WALK
+  /* collection (gc.ts), by the releaser: n is the turn it released, its cached frontier */
+collect:
+  if
+  CRASH
+  :: atomic {
+      wt[i] == 0 ->
+      wl = (n > CK -> n - CK : 0); n = 0;
+#if WALK == 1
+      /* gc.ts before issue 14: the first PAGE entries of each listing, from the bottom (turn 0, the
+       * marker, is the first turn entry); the listed turns walked upwards, in one step */
+      printf("MSC: t=%d c%d collects (the first %d entries of each listing, below %d)\n", tnow, i, PAGE, wl + 1);
+      wn = 0; wd = 1; /* wd: turn entries listed so far (the marker first) */
+      do
+      :: wn < T && wd < PAGE ->
+        wn++;
+        if
+        :: towner[wn] != 0 ->
+          wd++;
+          /* is done(wn) among the first PAGE done markers? (e counts those below it) */
+          e = 0; m = 1;
+          do
+          :: m < wn -> if :: towner[m] != 0 && dn[m] != 0 -> e++ :: else fi; m++
+          :: else -> break
+          od;
+          m = 0;
+          if
+          :: dn[wn] == 0 || e >= PAGE || cage[wn] < RETAIN || wn > wl -> break
+          :: else
+          fi;
+          if
+          :: GCSKIP(wn) -> skip
+          :: else ->
+            m = 1;
+            do
+            :: m < wn -> if :: towner[m] != 0 && dn[m] == 0 -> collect_violated = 1 :: else fi; m++
+            :: else -> break
+            od;
+            m = 0;
+            GCDELETE(wn)
+          fi
+        :: else
+        fi
+      :: else -> break
+      od;
+      e = 0; assert(!collect_violated);
+      goto walked
+#else
+      if :: wl < 1 -> goto walked :: else fi;
+      /* the first block not fully collected: lo, by binary search over blocks 0 .. (wl + 1) / CK */
+      e = 0; f = (wl + 1) / CK;
+      do
+      :: e < f ->
+        j = e + (f - e) / 2;
+        if
+        :: towner[PROBE(j)] == 0 -> e = j + 1
+        :: else -> f = j
+        fi
+      :: else -> break
+      od;
+      wn = (e * CK > 1 -> e * CK : 1); wd = 0; e = 0; f = 0; j = 0;
+      printf("MSC: t=%d c%d collects from %d up to %d\n", tnow, i, wn, wl)
+#endif
+    }
+  fi;
+#if WALK == 2
+walk:
+  if
+  CRASH
+  :: atomic {
+      wt[i] == 0 ->
+      if
+      :: wn > wl || wd >= CAP -> goto walked
+      :: else
+      fi;
+      if
+      :: !EXISTS(wn) -> wn++ /* gone: collected */
+      :: EXISTS(wn) && !(GCOVER(wn) && cage[wn] >= RETAIN) -> goto walked /* not over, or young: stop */
+      :: EXISTS(wn) && GCOVER(wn) && cage[wn] >= RETAIN && GCSKIP(wn) -> wn++ /* a checkpoint: kept, passed */
+      :: EXISTS(wn) && GCOVER(wn) && cage[wn] >= RETAIN && !GCSKIP(wn) ->
+        m = 1;
+        do
+        :: m < wn -> if :: towner[m] != 0 && dn[m] == 0 -> collect_violated = 1 :: else fi; m++
+        :: else -> break
+        od;
+        m = 0;
+        if :: collect_violated -> printf("MSC: t=%d c%d deletes turn %d above a turn not over\n", tnow, i, wn) :: else fi;
+        assert(!collect_violated);
+        GCDELETE(wn); wd++; wn++
+      fi;
+      goto walk
+    }
+  fi;
+#endif
+walked:
+  atomic { wn = 0; wl = 0; wd = 0; n = 0 }
+  goto arrive;
+#endif
 quit:
   atomic {
     keeping[i] = 0; rn[i] = 0; dlr[i] = 0; wt[i] = 0;
@@ -726,11 +1198,7 @@ done:
 
 #define DOWN(x) if :: (x) != 0 && (x) != INF -> x-- :: else fi
 
-#if GC
-#define GCDELETE(t) \
-  printf("MSC: t=%d GC deletes turn %d\n", tnow, t); \
-  towner[t] = 0; tmode[t] = 0; dn[t] = 0; fl[t] = 0
-
+#if GC && WALK == 0
 #ifdef GC_ANY_ORDER
 /* MUTANT: delete any turn that is done, RETAIN old, not among the newest KEEP, not a checkpoint */
 #define GCOK(t) (towner[t] != 0 && dn[t] != 0 && cage[t] >= RETAIN && (t) + KEEP <= fmax && !GCSKIP(t))
@@ -761,11 +1229,6 @@ end_gc:
   od
 }
 #else
-#ifdef GC_PASS_RUNNING
-#define GCOVER(t) (dn[t] != 0 || GCSKIP(t)) /* MUTANT: a checkpoint is passed even while it runs */
-#else
-#define GCOVER(t) (dn[t] != 0)
-#endif
 /* gc.ts: the ascending walk, resumed where it stopped (deleted turns stay deleted, and what it
  * passed stays over and old, so a walk from the bottom each time is the same) */
 active proctype Gc() {
@@ -801,6 +1264,20 @@ end_lgc:
 }
 #endif
 
+/* what stops while j's machine is suspended: its stopwatches of others' leases (now(), for judging
+ * others), its renewal timer, and, on the code before issue 14, its hint's age (MONO_HINT) and its
+ * keeper's deadline (MONO_KEEPER); the fix keeps those two on the suspend-aware clock */
+#if defined(MONO_HINT)
+#define HINT_STOPS(j) SUSPENDED(j)
+#else
+#define HINT_STOPS(j) 0
+#endif
+#if defined(MONO_KEEPER)
+#define KEEPER_STOPS(j) SUSPENDED(j)
+#else
+#define KEEPER_STOPS(j) 0
+#endif
+
 /* the clock: countdowns, keepers (lease-keeper.ts), observers' stopwatches */
 active proctype Clock() {
   byte k, m;
@@ -815,7 +1292,7 @@ active proctype Clock() {
         tnow++;
         k = 0;
         do
-        :: k < N * N -> if :: seen[k] != 0 && sage[k] < LEASE -> sage[k]++ :: else fi; k++
+        :: k < N * N -> if :: seen[k] != 0 && sage[k] < LEASE && !SUSPENDED(k / N) -> sage[k]++ :: else fi; k++
         :: else -> break
         od;
 #if GC
@@ -826,9 +1303,16 @@ active proctype Clock() {
         od;
         k = 0;
         do
-        :: k < N -> if :: hage[k] <= CACHE -> hage[k]++ :: else fi; k++
+        :: k < N -> if :: hage[k] <= CACHE && !HINT_STOPS(k) -> hage[k]++ :: else fi; k++
         :: else -> break
         od;
+#if SUSPEND && defined(MONO_HINT)
+        k = 0;
+        do
+        :: k < N -> if :: sr[k] <= CACHE && !susp[k] -> sr[k]++ :: else fi; k++
+        :: else -> break
+        od;
+#endif
 #endif
 #ifdef OMITTED_OVER
         k = 1;
@@ -844,10 +1328,15 @@ active proctype Clock() {
         :: else -> break
         od;
 #endif
+#if LATE_CREATE
+        DOWN(gwt);
+#endif
         k = 0;
         do
         :: k < N ->
-          DOWN(wt[k]); DOWN(dlr[k]); DOWN(rn[k]);
+          DOWN(wt[k]);
+          if :: !KEEPER_STOPS(k) -> DOWN(dlr[k]) :: else fi;
+          if :: !SUSPENDED(k) -> DOWN(rn[k]) :: else fi; /* the renewal timer is on the monotonic clock */
           if
           :: keeping[k] && dlr[k] == 0 -> keeping[k] = 0; rn[k] = 0; printf("MSC: t=%d c%d lease lost\n", tnow, k)
           :: else
@@ -876,7 +1365,7 @@ active proctype Clock() {
       do
       :: k < N ->
         if
-        :: keeping[k] && rn[k] == 0 ->
+        :: keeping[k] && rn[k] == 0 && !SUSPENDED(k) ->
           if
           :: RENEWFAIL -> rn[k] = 1; printf("MSC: t=%d c%d renewal fails\n", tnow, k)
           :: true ->
@@ -922,6 +1411,9 @@ init {
     :: k < N ->
 #if GC
       hage[k] = INF;
+#if SUSPEND && defined(MONO_HINT)
+      sr[k] = CACHE + 1;
+#endif
 #endif
 #if MODES == 0
       mode[k] = 1;

@@ -89,6 +89,42 @@
 #ifndef REACH_SHARED
 #define REACH_SHARED 0 /* 1: claim two shared holders never coexist (must FAIL: non-vacuity) */
 #endif
+#ifndef STALL
+#define STALL 0      /* 1: a waiter's lease listing and its decision to break are separate steps
+                        (election-loop.ts breakExpired): the request, a response any number of ticks
+                        later (a slow response), then any number of ticks more (a GC pause, a blocked
+                        event loop, SIGSTOP) before the verdict. The verdict is the fixed rule (issue
+                        14, T1): a sighting's stopwatch starts after the response that first showed it,
+                        and "unchanged for LEASE" is judged at the send of the listing that still shows
+                        it. 0: listing and decision in one step (the model before T1; no stall) */
+#endif
+/* T1 flags (with STALL 1):
+ *   JUDGE_AT_DECISION   REGRESSION (the code before issue 14): the verdict reads the clock at the
+ *                       decision, after the response and any stall, so a stall counts as time the
+ *                       lease stayed unchanged
+ *   SIGHTING_FROM_SEND  MUTANT of the fixed rule: a new sighting's stopwatch starts at the send of
+ *                       the listing that showed it (both ends before the read), although a slow
+ *                       response may show a version written after the send */
+#ifndef OPERATOR
+#define OPERATOR 0   /* 1: an operator runs breakLocks once, at any time, while contenders run (issue
+                        14, T2). Its age gate (olderThanMs) is taken to pass for every listed ticket: a
+                        holder may hold longer than any gate. The fixed rule (inspect.ts): list leases,
+                        wait OPWAIT, list again; break a ticket only if its lease showed the same version
+                        in both listings, or none in either. OP_AGE_ONLY: the REGRESSION, the code
+                        before issue 14, which breaks every old-enough ticket */
+#endif
+#ifndef OPWAIT
+#if SETTLE > LEASE
+#define OPWAIT SETTLE
+#else
+#define OPWAIT LEASE /* the operator's wait between its lease listings: max(leaseMs, settleDelayMs) */
+#endif
+#endif
+#ifndef TCHECK
+#define TCHECK OPERATOR /* 1: after each renewal the keeper lists its own ticket (0..D stale) and, if the
+                           listing does not show it complete, declares the lease lost (lock-core.ts
+                           check); only a breaker of a live holder makes a difference */
+#endif
 
 #if LIVE
 #undef PAUSES
@@ -140,6 +176,18 @@ bit  keeping[N], incs[N], crashed[N], finished[N], acquired[N];
 /* observer i's view of j's lease (index i * N + j): 0 none, 1 the newest version, 2 the
  * previous one, 3 an older one; and for how many ticks it has looked the same (capped) */
 byte seen[N * N], sage[N * N];
+#if STALL
+/* the lease version i's listing showed of j (encoded as seen: 0 none, 1 newest, 2 previous, 3 older),
+ * kept current across renewals between the response and the decision */
+byte obs[N * N];
+#ifdef SIGHTING_FROM_SEND
+byte snc[N];       /* ticks since i sent its lease listing (capped at LEASE) */
+#endif
+#endif
+#if OPERATOR
+byte owt;          /* ticks the operator still waits */
+byte opv[N];       /* the lease version the operator's first listing showed of j (encoded as seen) */
+#endif
 
 byte ph;           /* now mod G */
 hidden byte tnow;   /* absolute time, for the printed trail only: not part of the state */
@@ -150,6 +198,8 @@ byte lasttok;      /* fencing token of the last exclusive holder */
 bit mutex_violated, fence_violated, progress_violated, shared_coexist;
 
 #define VIS(k, f) (cv[k] <= (f) && (f) < xv[k])
+/* j's lease in a listing of freshness f: 0 none, 1 the newest version, 2 the previous one */
+#define LVER(j, f) (lcv[j] == INF || lxv[j] <= (f) -> 0 : (lcv[j] <= (f) -> 1 : (lfirst[j] -> 0 : 2)))
 #define MIN(a, b) ((a) < (b) -> (a) : (b))
 
 /* Each protocol state of a contender is a label followed by `if` with these options: its
@@ -231,7 +281,7 @@ inline observe_and_break(f) {
   :: j < N ->
     if
     :: j != i ->
-      age = (lcv[j] == INF || lxv[j] <= f -> 0 : (lcv[j] <= f -> 1 : (lfirst[j] -> 0 : 2)));
+      age = LVER(j, f);
       if
       :: age == 0 -> seen[i * N + j] = 0; sage[i * N + j] = 0
       :: age != 0 && age != seen[i * N + j] -> seen[i * N + j] = age; sage[i * N + j] = 0
@@ -255,6 +305,93 @@ inline observe_and_break(f) {
   j = 0; age = 0
 }
 
+#if STALL
+/* T1: the lease listing in steps (election-loop.ts breakExpired). At the send, the clock is read
+ * (sentMs): which sightings have then been unchanged for LEASE ticks (bit j of xsend) */
+inline lease_send() {
+  xsend = 0; j = 0;
+  do
+  :: j < N ->
+    if :: j != i && seen[i * N + j] != 0 && sage[i * N + j] >= LEASE -> xsend = xsend | (1 << j) :: else fi;
+    j++
+  :: else -> break
+  od;
+  j = 0
+}
+
+/* the response, showing the store as of f ticks ago: the version of each lease (obs), and which
+ * sightings it continues (bit j of unch: the same version as seen). With the fix a new version's
+ * stopwatch starts here, just after the response (receivedMs; read later, after a stall, it only
+ * starts later); the code before the fix read the clock once, at the decision */
+#ifdef SIGHTING_FROM_SEND
+#define SIGHTED snc[i]
+#else
+#define SIGHTED 0
+#endif
+inline sight(j) {
+  if
+  :: obs[i * N + j] == 0 -> seen[i * N + j] = 0; sage[i * N + j] = 0 /* not listed: forgotten */
+  :: obs[i * N + j] != 0 && !(unch & (1 << j)) -> seen[i * N + j] = obs[i * N + j]; sage[i * N + j] = SIGHTED
+  :: else
+  fi
+}
+
+inline lease_response(f) {
+  unch = 0; j = 0;
+  do
+  :: j < N ->
+    if
+    :: j != i ->
+      obs[i * N + j] = LVER(j, f);
+      if :: obs[i * N + j] != 0 && obs[i * N + j] == seen[i * N + j] -> unch = unch | (1 << j) :: else fi;
+#ifndef JUDGE_AT_DECISION
+      sight(j)
+#endif
+    :: else
+    fi;
+    j++
+  :: else -> break
+  od;
+  j = 0
+}
+
+/* the decision, any time after the response: break the blockers whose lease the listing showed
+ * unchanged for LEASE ticks, judged at its send (the fix: bit j of xsend), or at the decision
+ * (JUDGE_AT_DECISION, the code before issue 14) */
+#ifdef JUDGE_AT_DECISION
+#define EXPIRED(j) (sage[i * N + j] >= LEASE)
+#else
+#define EXPIRED(j) (xsend & (1 << j))
+#endif
+inline lease_decide() {
+  j = 0;
+  do
+  :: j < N ->
+    if
+    :: j != i ->
+#ifdef JUDGE_AT_DECISION
+      sight(j);
+#endif
+      if
+#ifdef NO_BREAK
+      :: false ->
+#else
+      :: (blk & (1 << j)) && (unch & (1 << j)) && seen[i * N + j] != 0 && EXPIRED(j) ->
+#endif
+        printf("MSC: t=%d c%d breaks c%d: its lease unchanged for %d ticks now, %d at the listing's send\n", tnow, i, j, sage[i * N + j], (xsend & (1 << j)) != 0);
+        delete_contender(j); brk = brk | (1 << j); broke = 1
+      :: else
+      fi;
+      obs[i * N + j] = 0
+    :: else
+    fi;
+    j++
+  :: else -> break
+  od;
+  j = 0
+}
+#endif
+
 inline fence_max(f) {
   fmax = 0; j = 1;
   do
@@ -267,6 +404,9 @@ inline fence_max(f) {
 proctype Contender(byte i) {
   byte f, lat, blk, brk, fmax, tok, j, age;
   bit lost, prov, gated, broke;
+#if STALL
+  byte xsend, unch;
+#endif
 
   /* arrival: within ARRIVE ticks (liveness runs) or at any tick */
 #if LIVE
@@ -342,6 +482,9 @@ list:
 #endif
       :: else ->
         prov = 0; fmax = 0;
+#if LEASES && STALL
+        goto lsend
+#else
 #if LEASES
         select(f : 0 .. D); d_step { observe_and_break(f) }; f = 0;
 #endif
@@ -352,9 +495,48 @@ list:
         :: else -> wt[i] = POLL
         fi;
         goto list
+#endif
       fi
     }
   fi;
+#if LEASES && STALL
+  /* blocked: list the leases (T1). The request; its response, any number of ticks later; the
+   * decision, any number of ticks after that */
+lsend:
+  if
+  CRASH
+  :: atomic {
+      wt[i] == 0 -> d_step { lease_send() };
+#ifdef SIGHTING_FROM_SEND
+      snc[i] = 0;
+#endif
+      printf("MSC: t=%d c%d sends its lease listing (expired at the send: mask %d)\n", tnow, i, xsend)
+    }
+  fi;
+lresp:
+  if
+  CRASH
+  :: atomic { !LIVE && wt[i] == 0 -> wt[i] = 1; goto lresp } /* a slow response */
+  :: atomic {
+      wt[i] == 0 -> select(f : 0 .. D); d_step { lease_response(f) };
+      printf("MSC: t=%d c%d lease listing as of t=%d: unchanged mask %d\n", tnow, i, tnow - D + f, unch); f = 0
+    }
+  fi;
+ldec:
+  if
+  CRASH
+  :: atomic { !LIVE && wt[i] == 0 -> wt[i] = 1; goto ldec } /* a stall between the response and the decision */
+  :: atomic {
+      wt[i] == 0 -> d_step { lease_decide() };
+      xsend = 0; unch = 0; blk = 0;
+      if
+      :: broke -> broke = 0
+      :: else -> wt[i] = POLL
+      fi;
+      goto list
+    }
+  fi;
+#endif
 
 win:
   if
@@ -485,6 +667,83 @@ done:
 
 #define DOWN(x) if :: (x) != 0 && (x) != INF -> x-- :: else fi
 
+#if OPERATOR
+/* T2: an operator runs breakLocks (inspect.ts breakTickets) once, at any tick, while contenders
+ * run. Its candidates: the tickets its listing shows (the age gate is taken to pass). Each step may
+ * be delayed any number of ticks. */
+active proctype Operator() {
+  byte f, j, cand, dead;
+end_op_idle:
+  if
+  :: atomic { owt == 0 -> owt = 1; goto end_op_idle }
+  :: atomic {
+      owt == 0 -> select(f : 0 .. D);
+      j = 0;
+      do
+      :: j < N -> if :: VIS(2 * j, f) || VIS(2 * j + 1, f) -> cand = cand | (1 << j) :: else fi; j++
+      :: else -> j = 0; break
+      od;
+      printf("MSC: t=%d operator: breakLocks lists tickets as of t=%d: mask %d\n", tnow, tnow - D + f, cand); f = 0
+    }
+  fi;
+#ifdef OP_AGE_ONLY
+  /* REGRESSION (the code before issue 14): every old-enough ticket is deleted, by its age alone */
+  dead = cand;
+#else
+  /* the fix: two lease listings OPWAIT apart; dead iff the same version in both, or none in either */
+end_op_read1:
+  atomic {
+    owt == 0 -> select(f : 0 .. D);
+    j = 0;
+    do
+    :: j < N -> if :: cand & (1 << j) -> opv[j] = LVER(j, f) :: else fi; j++
+    :: else -> j = 0; break
+    od;
+    printf("MSC: t=%d operator: first lease listing as of t=%d\n", tnow, tnow - D + f); f = 0;
+    owt = OPWAIT
+  };
+end_op_wait:
+  if
+  :: atomic { owt == 0 -> owt = 1; goto end_op_wait }
+  :: atomic {
+      owt == 0 -> select(f : 0 .. D);
+      j = 0;
+      do
+      :: j < N ->
+        if
+        :: (cand & (1 << j)) && opv[j] == LVER(j, f) -> dead = dead | (1 << j)
+        :: else
+        fi;
+        opv[j] = 0; j++
+      :: else -> j = 0; break
+      od;
+      printf("MSC: t=%d operator: second lease listing as of t=%d: dead mask %d\n", tnow, tnow - D + f, dead); f = 0
+    }
+  fi;
+#endif
+end_op_stall:
+  if
+  :: atomic { owt == 0 -> owt = 1; goto end_op_stall }
+  :: atomic {
+      owt == 0 ->
+      j = 0;
+      do
+      :: j < N ->
+        if
+        :: dead & (1 << j) -> printf("MSC: t=%d operator: breaks c%d\n", tnow, j); delete_contender(j)
+        :: else
+        fi;
+        j++
+      :: else -> j = 0; break
+      od;
+      cand = 0; dead = 0
+    }
+  fi;
+end_op_done:
+  skip
+}
+#endif
+
 /* the clock, with what happens on each tick: countdowns, the keepers (lease-keeper.ts), the
  * observers' stopwatches, and the renaming of past stamps. The deterministic part is one d_step. */
 active proctype Clock() {
@@ -540,6 +799,16 @@ active proctype Clock() {
         :: k < N * N -> if :: seen[k] != 0 && sage[k] < LEASE -> sage[k]++ :: else fi; k++
         :: else -> break
         od;
+#ifdef SIGHTING_FROM_SEND
+        k = 0;
+        do
+        :: k < N -> if :: snc[k] < LEASE -> snc[k]++ :: else fi; k++
+        :: else -> break
+        od;
+#endif
+#if OPERATOR
+        DOWN(owt);
+#endif
         /* countdowns: waits, keepers' trust, renewal timers, lease versions */
         k = 0;
         do
@@ -554,9 +823,18 @@ active proctype Clock() {
             lcv[k] = INF; lxv[k] = INF; lfirst[k] = 0;
             m = 0;
             do
-            :: m < N -> seen[m * N + k] = 0; sage[m * N + k] = 0; m++
+            :: m < N ->
+              seen[m * N + k] = 0; sage[m * N + k] = 0;
+#if STALL
+              obs[m * N + k] = 0;
+#endif
+              m++
             :: else -> break
-            od
+            od;
+#if OPERATOR
+            if :: opv[k] != 0 -> opv[k] = 3 :: else fi; /* listed before, never again */
+#endif
+            m = 0
           :: else
           fi;
           if
@@ -601,9 +879,17 @@ active proctype Clock() {
               /* a new version: what observers saw becomes older */
               m = 0;
               do
-              :: m < N -> if :: seen[m * N + k] == 1 || seen[m * N + k] == 2 -> seen[m * N + k]++ :: else fi; m++
+              :: m < N ->
+                if :: seen[m * N + k] == 1 || seen[m * N + k] == 2 -> seen[m * N + k]++ :: else fi;
+#if STALL
+                if :: obs[m * N + k] == 1 || obs[m * N + k] == 2 -> obs[m * N + k]++ :: else fi;
+#endif
+                m++
               :: else -> break
               od;
+#if OPERATOR
+              if :: opv[k] == 1 || opv[k] == 2 -> opv[k]++ :: else fi;
+#endif
               m = 0;
               lcv[k] = D + lat; lfirst[k] = 0;
               printf("MSC: t=%d c%d renews, listed in %d, counts=%d\n", tnow, k, lat, lat < dlr[k]);
@@ -613,6 +899,21 @@ active proctype Clock() {
               fi;
               lat = 0
             }
+#if TCHECK
+            /* the keeper's check after a renewal: its own ticket, complete, in a listing (0..D stale) */
+            if
+            :: keeping[k] ->
+              select(lat : 0 .. D);
+              if
+              :: !(VIS(2 * k, lat) && VIS(2 * k + 1, lat)) ->
+                printf("MSC: t=%d c%d keeper: own ticket not listed: lease lost\n", tnow, k);
+                keeping[k] = 0; rn[k] = 0; dlr[k] = 0
+              :: else
+              fi;
+              lat = 0
+            :: else
+            fi
+#endif
           fi
         :: else
         fi;

@@ -5,7 +5,7 @@
 // assumptions must pass an exhaustive search, and each mutant (a safeguard removed, or an assumption
 // broken) must produce a counterexample to the property it protects. See models/README.md.
 //
-//   node models/run.mjs                       the default set (part of `npm test`; about a minute on 2 cores)
+//   node models/run.mjs                       the default set (part of `npm test`; about a minute on 2 cores, 65 searches)
 //   node models/run.mjs --all                 also the heavier configurations and the other mutants (`extra`)
 //   node models/run.mjs --only lease-2,no-gate  some of them
 //   node models/run.mjs --json                results as JSON on stdout
@@ -31,6 +31,8 @@ const PROPERTIES = {
   reuse: { label: 'turn number never reused', match: /assertion violated\s+!\(reuse_violated\)/ },
   shared: { label: 'shared holders coexist', match: /assertion violated\s+!\(shared_coexist\)/ },
   report: { label: 'broken holder told on release', match: /assertion violated\s+!\(report_violated\)/ },
+  bound: { label: 'collection keeps up (bounded)', match: /assertion violated\s+!\(bound_violated\)/ },
+  collect: { label: 'collected turns: only over below', match: /assertion violated\s+!\(collect_violated\)/ },
   liveness: {
     label: 'liveness (no livelock)',
     match: /pan:1: non-progress cycle|assertion violated\s+!\(progress_violated\)/,
@@ -55,6 +57,53 @@ const COND_GC = {
 };
 // the same with checkpoints every 2 turns, up to 5 turns (heavier: --all)
 const COND_GC2 = { ...COND_GC, MAXTURNS: 5, CK: 2 };
+// issue 14 (C1): cond-gc's store, one suspension of any length between acquisitions (a hint in the
+// cache) or with a create in flight
+// issue 14 (C3): the collector's real walk (WALK 2: gc.ts as fixed; WALK 1: before issue 14), run by
+// releasers; boundedness with 2 exclusive contenders, each holding a tick at least, up to 13 turns:
+// at most 2(K - 1) + (N - 1) = 5 turns other than checkpoints exist
+const COND_BOUND = {
+  N: 2,
+  MODES: 0,
+  LEASES: 0,
+  PAUSES: 0,
+  GC: 1,
+  WALK: 2,
+  MAXTURNS: 13,
+  CK: 3,
+  CACHE: 0,
+  LAT: 0,
+  RETAIN: 1,
+  MINHOLD: 1,
+  BOUND: 5,
+};
+// the real walk's safety: shared contenders (a running turn with finished ones above it)
+const COND_WALK = {
+  N: 2,
+  MODES: 1,
+  LEASES: 0,
+  PAUSES: 0,
+  GC: 1,
+  WALK: 2,
+  MAXTURNS: 5,
+  CK: 2,
+  CACHE: 0,
+  LAT: 0,
+  RETAIN: 1,
+};
+const COND_SUSPEND = { ...COND_GC, CACHE: 0, LAT: 0, RETAIN: 1, SUSPEND: 1, SUSP_SITES: 3 };
+// issue 14 (C1): the keeper, one suspension of any length while waiting or holding
+const COND_SUSPEND_KEEPER = {
+  N: 2,
+  MODES: 2,
+  ...COND_LEASE,
+  MAXCRASH: 1,
+  GIVEUP: 1,
+  RENEWFAIL: 1,
+  PAUSES: 0,
+  SUSPEND: 1,
+  SUSP_SITES: 12,
+};
 
 /**
  * The configurations. `expect: 'pass'`: an exhaustive search finds nothing. `expect: <property>`:
@@ -156,6 +205,48 @@ const CONFIGS = [
     cc: '-O0',
     expect: 'pass',
   },
+  // issue 14 (T1): the lease listing, its response and the decision to break are separate steps with
+  // stalls of any length between them; the verdict is judged at the send of the listing (the fix)
+  {
+    name: 't1-stall',
+    what: 'lease-2 without slow steps, with a stall of any length between the lease listing and the decision to break',
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, RENEWFAIL: 1, PAUSES: 0, STALL: 1 },
+    expect: 'pass',
+  },
+  {
+    name: 'live-2-stall',
+    what: 'live-2-crash with the lease listing, its response and the decision as separate steps',
+    defs: { N: 2, LIVE: 1, MODES: 2, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, STALL: 1 },
+    live: true,
+    cc: '-O0',
+    extra: true,
+    expect: 'pass',
+  },
+  // issue 14 (T2): an operator runs breakLocks while holders are live; the fix breaks only a lease seen
+  // unchanged in two listings a lease apart
+  {
+    name: 't2-operator',
+    what: 'an operator breakLocks while 2 exclusive contenders run (fixed rule: two lease listings a lease apart)',
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, RENEWFAIL: 1, PAUSES: 0, OPERATOR: 1 },
+    expect: 'pass',
+  },
+  {
+    name: 't2-operator-crash',
+    what: 't2-operator with a crash (the operator breaks the crashed contender)',
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...STORE,
+      SETTLE: 3,
+      ...LEASE,
+      MAXCRASH: 1,
+      RENEWFAIL: 1,
+      PAUSES: 0,
+      OPERATOR: 1,
+    },
+    extra: true,
+    expect: 'pass',
+  },
   // conditional.pml: the conditional-write strategy (src/lock/conditional/, docs/conditional-strategy.md):
   // done markers with floors, the fast path, "collected => everything below over", the entry rule
   // (exclusive: every earlier turn over; shared: every earlier exclusive turn over), leases by HEAD
@@ -200,6 +291,73 @@ const CONFIGS = [
     live: true,
     cc: '-O0',
     small: true,
+    expect: 'pass',
+  },
+  // issue 14 (C2): a create whose client saw a failure, then a HEAD that answered 404, lands afterwards
+  // (a ghost turn of ours); the fix resolves a 412 after an ambiguous create by HEAD and ends our ghosts
+  {
+    name: 'cond-late-create',
+    what: 'conditional liveness: 2 exclusive, a create landing after its client saw it fail and a HEAD said 404',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 0, ...COND_LEASE, LATE_CREATE: 1 },
+    live: true,
+    cc: '-O0',
+    small: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-late-create-mixed',
+    what: 'cond-late-create with mixed modes: every ambiguous number read at each poll and before entering (025283b)',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 2, ...COND_LEASE, LATE_CREATE: 1 },
+    live: true,
+    cc: '-O0',
+    small: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-late-create-mixed-3',
+    what: 'cond-late-create-mixed with 3 contenders',
+    model: 'conditional.pml',
+    defs: { N: 3, LIVE: 1, MODES: 2, ...COND_LEASE, LATE_CREATE: 1 },
+    live: true,
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-late-create-3',
+    what: 'cond-late-create with 3 exclusive contenders',
+    model: 'conditional.pml',
+    defs: { N: 3, LIVE: 1, MODES: 0, ...COND_LEASE, LATE_CREATE: 1 },
+    live: true,
+    cc: '-O0',
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-late-create-safety',
+    what: 'conditional: 3 exclusive, a late-landing create (ghosts ended), a crash, breaking, timeouts',
+    model: 'conditional.pml',
+    defs: { N: 3, MODES: 0, ...COND_LEASE, MAXCRASH: 1, GIVEUP: 1, LATE_CREATE: 1, PAUSES: 0 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-late-create-mixed-safety',
+    what: 'cond-mixed-3 with a late-landing create',
+    model: 'conditional.pml',
+    defs: {
+      N: 3,
+      MODES: 2,
+      LEASE: 3,
+      MARGIN: 0,
+      DRIFT: 0,
+      MAXCRASH: 1,
+      GIVEUP: 1,
+      LATE_CREATE: 1,
+      PAUSES: 0,
+    },
+    extra: true,
     expect: 'pass',
   },
   // conditional.pml with turn GC and the frontier cache (GC 1): contenders re-acquiring until turn
@@ -269,6 +427,124 @@ const CONFIGS = [
     extra: true,
     expect: 'pass',
   },
+  // issue 14 (C1): a contender's machine is suspended (its monotonic clock stops) while true time, the
+  // store, GC and the others go on; the fix trusts a hint, a create's answer and the lease on the
+  // suspend-aware clock
+  {
+    name: 'cond-suspend',
+    what: 'cond-gc without timeouts, one suspension of any length with a hint cached or a create in flight',
+    model: 'conditional.pml',
+    defs: COND_SUSPEND,
+    cc: '-O0',
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-keeper',
+    what: 'conditional: 2 mixed, leases, a crash, timeouts, renewal failures, one suspension while waiting or holding',
+    model: 'conditional.pml',
+    defs: COND_SUSPEND_KEEPER,
+    cc: '-O0',
+    expect: 'pass',
+  },
+  {
+    name: 'c1-long-pause-fenced',
+    what: 'a holder acting across a suspension on its last look at the keeper (the limit): fencing still holds',
+    model: 'conditional.pml',
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...COND_LEASE,
+      MAXCRASH: 1,
+      PAUSES: 0,
+      SUSPEND: 1,
+      SUSP_SITES: 8,
+      LONG_PAUSE: 1,
+      MUTEX_CHECK: 0,
+    },
+    cc: '-O0',
+    small: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-giveup',
+    what: 'cond-suspend with timeouts',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, GIVEUP: 1 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-cache',
+    what: 'cond-suspend with hints up to 1 tick old: RETAIN 2 > CACHE 1 + LAT 0',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, CACHE: 1, RETAIN: 2 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-lat',
+    what: 'cond-suspend with slow creates: RETAIN 2 > CACHE 0 + LAT 1',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, LAT: 1, RETAIN: 2 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-keeper-3',
+    what: 'cond-suspend-keeper with 3 exclusive contenders, no renewal failures',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND_KEEPER, N: 3, MODES: 0, RENEWFAIL: 0 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-suspend-keeper-pauses',
+    what: 'cond-suspend-keeper with slow steps and dead leases deleted',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND_KEEPER, PAUSES: 2, LEASE_GC: 1 },
+    extra: true,
+    expect: 'pass',
+  },
+  // issue 14 (C3): the collector's real walk (binary search for the first block not fully collected,
+  // then upwards with startAfter and paging, a cap per run), run after releases
+  {
+    name: 'cond-gc-bound',
+    what: 'the fixed walk keeps up: 2 exclusive, 13 turns, checkpoints every 3: at most 5 other turns exist',
+    model: 'conditional.pml',
+    defs: COND_BOUND,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-walk',
+    what: 'the fixed walk never deletes a turn with one not over below it: 2 shared, 5 turns, checkpoints every 2',
+    model: 'conditional.pml',
+    defs: COND_WALK,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-bound-2',
+    what: 'cond-gc-bound with checkpoints every 2 (at most 3 other turns), up to 11 turns',
+    model: 'conditional.pml',
+    defs: { ...COND_BOUND, MAXTURNS: 11, CK: 2, BOUND: 3 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-walk-6',
+    what: 'cond-gc-walk up to 6 turns',
+    model: 'conditional.pml',
+    defs: { ...COND_WALK, MAXTURNS: 6 },
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-walk-excl',
+    what: 'the fixed walk with 2 exclusive contenders, timeouts and a crash (a collector stopped mid-walk)',
+    model: 'conditional.pml',
+    defs: { ...COND_WALK, MODES: 0, GIVEUP: 1, MAXCRASH: 1 },
+    extra: true,
+    expect: 'pass',
+  },
   // mixed.pml: a ticket-strategy and a conditional-strategy contender on one name
   {
     name: 'mixed',
@@ -329,6 +605,161 @@ const CONFIGS = [
     defs: { N: 2, LIVE: 1, MODES: 2, ...STORE, SETTLE: 3, ...LEASE, MAXCRASH: 1, NO_BREAK: 1 },
     live: true,
     expect: 'liveness',
+  },
+  // issue 14 regressions (the code before the fix: each must fail) and mutants of the fixes
+  {
+    name: 't1-judged-at-decision',
+    what: 'REGRESSION T1: t1-stall judging "unchanged for a lease" with the clock read at the decision',
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...STORE,
+      SETTLE: 3,
+      ...LEASE,
+      MAXCRASH: 1,
+      RENEWFAIL: 1,
+      PAUSES: 0,
+      STALL: 1,
+      JUDGE_AT_DECISION: 1,
+    },
+    expect: 'mutex',
+  },
+  {
+    name: 't1-sighting-from-send',
+    what: "t1-stall timing a new lease version from the listing's send (a slow response shows a later version)",
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...STORE,
+      SETTLE: 3,
+      ...LEASE,
+      MAXCRASH: 1,
+      RENEWFAIL: 1,
+      PAUSES: 0,
+      STALL: 1,
+      SIGHTING_FROM_SEND: 1,
+    },
+    expect: 'mutex',
+  },
+  {
+    name: 't2-age-only',
+    what: 'REGRESSION T2: t2-operator breaking every old-enough ticket by its age alone',
+    defs: {
+      N: 2,
+      MODES: 0,
+      ...STORE,
+      SETTLE: 3,
+      ...LEASE,
+      RENEWFAIL: 1,
+      PAUSES: 0,
+      OPERATOR: 1,
+      OP_AGE_ONLY: 1,
+    },
+    expect: 'mutex',
+  },
+  {
+    name: 't2-short-wait',
+    what: "t2-operator with 4 ticks between its lease listings (the holder's window), not the lease's 6",
+    defs: { N: 2, MODES: 0, ...STORE, SETTLE: 3, ...LEASE, RENEWFAIL: 1, PAUSES: 0, OPERATOR: 1, OPWAIT: 4 },
+    expect: 'mutex',
+  },
+  {
+    name: 'c2-waits-on-own-ghost',
+    what: 'REGRESSION C2: cond-late-create without (a) the HEAD after an ambiguous 412 and (b) ending our ghosts',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 0, ...COND_LEASE, LATE_CREATE: 1, NO_AMBIGUOUS_HEAD: 1, NO_END_GHOSTS: 1 },
+    live: true,
+    expect: 'liveness',
+  },
+  {
+    name: 'c2-no-end-ghosts',
+    what: 'cond-late-create with (a) only: a contender that rediscovers the frontier past its ghost waits for it',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 0, ...COND_LEASE, LATE_CREATE: 1, NO_END_GHOSTS: 1 },
+    live: true,
+    expect: 'liveness',
+  },
+  {
+    name: 'c2-ghost-floor',
+    what: 'a ghost ended with floor n + 1, as if every turn below it were known over',
+    model: 'conditional.pml',
+    defs: { N: 2, MODES: 0, LEASES: 0, PAUSES: 0, LATE_CREATE: 1, GHOST_FLOOR: 1 },
+    expect: 'mutex',
+  },
+  {
+    // found by this model against the first C2 fix (3cfc549), fixed in 025283b: a shared contender
+    // never ended its own shared ghost (#endGhosts looked only at blockers, and a shared turn does not
+    // block a shared one), while an exclusive turn between them waited for the ghost: a deadlock
+    name: 'c2-shared-ghost',
+    what: 'REGRESSION (3cfc549): cond-late-create-mixed ending only ghosts among the blockers, only while blocked',
+    model: 'conditional.pml',
+    defs: { N: 2, LIVE: 1, MODES: 2, ...COND_LEASE, LATE_CREATE: 1, GHOSTS_BLOCKERS_ONLY: 1 },
+    live: true,
+    expect: 'liveness',
+  },
+  {
+    name: 'c1-hint-monotonic',
+    what: 'REGRESSION C1: cond-suspend trusting a hint on the monotonic clock, no post-check (reuse not reported: what follows)',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, MONO_HINT: 1, NO_POSTCHECK: 1, REUSE_CHECK: 0 },
+    expect: 'mutex',
+  },
+  {
+    name: 'c1-no-postcheck',
+    what: 'cond-suspend using a create that won but was answered after the bound (reuse not reported: what follows)',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, NO_POSTCHECK: 1, REUSE_CHECK: 0 },
+    expect: 'mutex',
+  },
+  {
+    name: 'c1-keeper-monotonic',
+    what: "REGRESSION C1: cond-suspend-keeper with the keeper's deadline on the monotonic clock",
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND_KEEPER, MONO_KEEPER: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'c1-long-pause',
+    what: 'c1-long-pause-fenced checking mutual exclusion: a suspension longer than the margin is outside it',
+    model: 'conditional.pml',
+    defs: { N: 2, MODES: 0, ...COND_LEASE, MAXCRASH: 1, PAUSES: 0, SUSPEND: 1, SUSP_SITES: 8, LONG_PAUSE: 1 },
+    expect: 'mutex',
+  },
+  {
+    name: 'c1-hint-monotonic-postcheck',
+    what: 'cond-suspend with the post-check but the hint on the monotonic clock: a hint that aged in the cache',
+    model: 'conditional.pml',
+    defs: { ...COND_SUSPEND, MONO_HINT: 1 },
+    extra: true,
+    expect: 'reuse',
+  },
+  {
+    name: 'c3-old-walk',
+    what: 'REGRESSION C3: cond-gc-bound with the walk before issue 14 (the first 2 entries of each listing, from the bottom)',
+    model: 'conditional.pml',
+    defs: { ...COND_BOUND, WALK: 1, PAGE: 2 },
+    expect: 'bound',
+  },
+  {
+    name: 'c3-cap-below-block',
+    what: 'cond-gc-bound deleting at most 1 turn per run (< the 2 of a block other than its checkpoint)',
+    model: 'conditional.pml',
+    defs: { ...COND_BOUND, CAP: 1 },
+    expect: 'bound',
+  },
+  {
+    name: 'c3-probe-first',
+    what: "cond-gc-bound's search telling a block collected by its first number gone, not its last",
+    model: 'conditional.pml',
+    defs: { ...COND_BOUND, PROBE_FIRST: 1 },
+    expect: 'bound',
+  },
+  {
+    name: 'c3-walk-pass-running',
+    what: 'cond-gc-walk passing a checkpoint that still runs',
+    model: 'conditional.pml',
+    defs: { ...COND_WALK, GC_PASS_RUNNING: 1 },
+    expect: 'collect',
   },
   // conditional.pml mutants; cond-shared-floor and cond-gallop-on-error are what the first, uncommitted
   // conditional-core.ts did (fixed in fd657da; simulation regressions K12, K13; see models/README.md)

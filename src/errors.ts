@@ -24,7 +24,8 @@ export type S3funcErrorCode =
   | 'ERR_TICKET_LOST'
   | 'ERR_LOCK_STATE'
   | 'ERR_STRATEGY_CONFLICT'
-  | 'ERR_NOT_QUALIFIED';
+  | 'ERR_NOT_QUALIFIED'
+  | 'ERR_CREDENTIALS';
 
 /** Base class of every error s3func throws. */
 export class S3funcError extends Error {
@@ -69,10 +70,20 @@ export class S3Error extends S3funcError {
   readonly requestId: string | undefined;
   /** Seconds the server asked us to wait (`Retry-After`), when it said. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * The bucket's region, when the store named it (`x-amz-bucket-region`, or the `<Region>` of an
+   * `AuthorizationHeaderMalformed` answer): how a session signing for the wrong region learns the right one.
+   */
+  readonly bucketRegion: string | undefined;
   attempts: number | undefined;
 
   constructor(
-    fields: RequestErrorFields & { s3Code: string; message?: string; retryAfterMs?: number | undefined },
+    fields: RequestErrorFields & {
+      s3Code: string;
+      message?: string;
+      retryAfterMs?: number | undefined;
+      bucketRegion?: string | undefined;
+    },
     options?: { cause?: unknown; retryable?: boolean; code?: S3funcErrorCode },
   ) {
     const where = fields.key === undefined ? '' : ` (key ${JSON.stringify(fields.key)})`;
@@ -87,6 +98,7 @@ export class S3Error extends S3funcError {
     this.key = fields.key;
     this.requestId = fields.requestId;
     this.retryAfterMs = fields.retryAfterMs;
+    this.bucketRegion = fields.bucketRegion;
     this.attempts = fields.attempts;
   }
 }
@@ -290,6 +302,34 @@ export class StoreNotQualifiedError extends S3funcError {
   constructor(reason: string) {
     super('ERR_NOT_QUALIFIED', `the store does not qualify for the conditional lock strategy: ${reason}`);
     this.reason = reason;
+  }
+}
+
+/** One credentials source that was looked at, and why it supplied nothing. */
+export interface CredentialsAttempt {
+  /** The source: `env`, `profile "dev"`, `web identity`, `container`, `imds`, … */
+  readonly source: string;
+  /** Why it was skipped or failed, without any secret. */
+  readonly reason: string;
+}
+
+/**
+ * No usable credentials: the default chain found none (each source tried is in `attempts`, with
+ * why it was skipped), a configured source failed (a profile's `credential_process` exited
+ * non-zero, STS refused the role, the metadata endpoint did not answer), or a provider returned
+ * something that is not credentials. Never carries a secret. `retryable` is true when the failure
+ * was transient (a network fault, a timeout, a 5xx), so trying again later may succeed.
+ */
+export class CredentialsError extends S3funcError {
+  /** Every source looked at, in order, with why it supplied nothing. */
+  readonly attempts: readonly CredentialsAttempt[];
+  constructor(
+    message: string,
+    attempts: readonly CredentialsAttempt[] = [],
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
+    super('ERR_CREDENTIALS', message, options);
+    this.attempts = attempts;
   }
 }
 

@@ -12,6 +12,8 @@ export {
   B2Error,
   BodyNotReplayableError,
   ConfigError,
+  type CredentialsAttempt,
+  CredentialsError,
   DeleteObjectsError,
   type DeleteObjectsFailure,
   isNotFound,
@@ -35,6 +37,7 @@ export type { RetryOptions } from './http/retry-policy.js';
 export type { TransportOptions } from './http/transport.js';
 export type { TurnOptions } from './lock/conditional/marker.js';
 export { type Qualification, type QualifyOptions, qualifyStore } from './lock/conditional/qualify.js';
+export type { ResetResult } from './lock/conditional/reset.js';
 export type { AcquireOptions, LockOptions, StrategyOption } from './lock/defaults.js';
 export type { LockState, LockStrategy } from './lock/engine.js';
 export type { LockEvents, TicketInfo } from './lock/events.js';
@@ -43,8 +46,24 @@ export { createLock, Lock, PendingLock, withLock } from './lock/lock.js';
 export type { LockRuntime } from './lock/runtime.js';
 export { CoordinationSession } from './lock/session-base.js';
 export type { LockMode } from './lock/ticket.js';
+export type { CredentialsEvent } from './s3/credentials/cache.js';
+export {
+  CHAIN_DEFAULTS,
+  type DefaultChainOptions,
+  type DefaultCredentialsChain,
+  defaultCredentialsChain,
+} from './s3/credentials/chain.js';
+export type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  CredentialsInfo,
+  CredentialsOption,
+  CredentialsSource,
+  CredentialsSourceKind,
+  SourcedCredentials,
+} from './s3/credentials/types.js';
 export type { DeleteObjectsResult } from './s3/delete-objects.js';
-export type { S3Credentials, S3SessionOptions } from './s3/options.js';
+export type { BucketRegionEvent, S3Credentials, S3DebugEvent, S3SessionOptions } from './s3/options.js';
 export { S3Session } from './s3/session.js';
 export { type PresignInput, presignUrl, type SignRequestInput, signRequest } from './s3/sigv4/index.js';
 export type * from './store/types.js';

@@ -1,8 +1,10 @@
 /**
- * The store the examples run on: Ceph, AWS or any S3 endpoint when `AWS_ENDPOINT_URL_S3` is set
- * (bucket `$S3FUNC_BUCKET`, default `s3func-examples`, created if missing), otherwise the embedded
- * file store in `$S3FUNC_EXAMPLE_DIR` (default: a directory under the system's temp directory).
- * `$S3FUNC_SETTLE_DELAY_MS` sets the settle delay on S3 (see `timingsFor`).
+ * The store the examples run on: S3 when `AWS_ENDPOINT_URL_S3` (Ceph, MinIO, any S3 endpoint) or
+ * `S3FUNC_BUCKET` (AWS) is set: bucket `$S3FUNC_BUCKET`, default `s3func-examples`, created if
+ * missing, with credentials and region found as the AWS CLI finds them (environment, profile, SSO,
+ * roles, EC2/ECS/EKS). Otherwise the embedded file store in `$S3FUNC_EXAMPLE_DIR` (default: a
+ * directory under the system's temp directory). `$S3FUNC_SETTLE_DELAY_MS` sets the settle delay on
+ * S3 (see `timingsFor`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +15,10 @@ export type ExampleStore = FileSession | S3Session;
 
 /** Opens the example store; the directory (or bucket) is shared with child processes through the environment. */
 export async function openExampleStore(): Promise<ExampleStore> {
-  if (process.env.AWS_ENDPOINT_URL_S3) {
+  if (process.env.AWS_ENDPOINT_URL_S3 || process.env.S3FUNC_BUCKET) {
     const s3 = S3Session.fromEnv({ bucket: process.env.S3FUNC_BUCKET ?? 's3func-examples' });
+    // fails here, naming every place it looked, when no credentials can be found
+    credentialSources.set(s3, (await s3.resolveCredentials()).source.description);
     await s3.createBucket().catch((error: unknown) => {
       if (!(isS3funcError(error) && 's3Code' in error && String(error.s3Code).startsWith('BucketAlready')))
         throw error;
@@ -29,10 +33,13 @@ export async function openExampleStore(): Promise<ExampleStore> {
   return new FileSession({ root: process.env.S3FUNC_EXAMPLE_DIR });
 }
 
+/** Where each S3 store's credentials came from. */
+const credentialSources = new WeakMap<S3Session, string>();
+
 /** Where the example runs, for its first line of output. */
 export function describeStore(store: ExampleStore): string {
   return store instanceof S3Session
-    ? `S3 bucket ${store.bucket} at ${process.env.AWS_ENDPOINT_URL_S3}`
+    ? `S3 bucket ${store.bucket} at ${process.env.AWS_ENDPOINT_URL_S3 || `AWS ${store.region}`} (credentials: ${credentialSources.get(store)})`
     : `file store ${store.root}`;
 }
 

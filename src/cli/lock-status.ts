@@ -1,5 +1,5 @@
 /**
- * `s3func lock status <name>` and `s3func lock break <name>`.
+ * `s3func lock status <name>`, `s3func lock break <name>` and `s3func lock reset <name>`.
  *
  * @module
  */
@@ -61,7 +61,23 @@ export async function lockBreak(
 ): Promise<number> {
   const broken = await session.breakLocks(name, { olderThanMs });
   if (broken.length === 0)
-    line(io.stdout, `no ticket of ${JSON.stringify(name)} is older than ${formatDuration(olderThanMs)}`);
+    line(
+      io.stdout,
+      `no dead contender of ${JSON.stringify(name)} is older than ${formatDuration(olderThanMs)}`,
+    );
   for (const id of broken) line(io.stdout, `broke ${id}`);
+  return 0;
+}
+
+/** Gives a conditional-strategy lock back to tickets; prints what it did. */
+export async function lockReset(session: CliSession, name: string, io: CliIo): Promise<number> {
+  const result = await session.resetLock(name);
+  if (!result.reset)
+    line(io.stdout, `lock ${JSON.stringify(name)} is not a conditional-strategy lock: nothing to reset`);
+  else
+    line(
+      io.stdout,
+      `reset ${JSON.stringify(name)}: ${result.deleted} object(s) deleted; ticket tokens continue above ${result.tokenFloor}`,
+    );
   return 0;
 }

@@ -1,24 +1,27 @@
 /**
- * The `s3func` command: `lock exec`, `lock status`, `lock break`, `probe`.
+ * The `s3func` command: `lock exec`, `lock status`, `lock break`, `lock reset`, `probe`.
  *
  * @module
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isS3funcError } from '../errors.js';
 import { LOCK_DEFAULTS } from '../lock/defaults.js';
+import { credentialsHint, credentialsOf, describeCredentials } from './credentials.js';
 import { parseDuration } from './durations.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIo, line } from './io.js';
 import { lockExec } from './lock-exec.js';
 import { LOCK_ARG_OPTIONS, lockCliOptions } from './lock-options.js';
-import { lockBreak, lockStatus } from './lock-status.js';
+import { lockBreak, lockReset, lockStatus } from './lock-status.js';
 import { probe } from './probe.js';
 import { type CliSession, openStore, STORE_ENV } from './store-url.js';
 
 const STORE_HELP = `  --store URL     file:///dir, s3://bucket or b2://bucket (default $${STORE_ENV})
-                  S3 credentials and endpoint come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-                  AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL_S3; B2 from B2_APPLICATION_KEY_ID,
-                  B2_APPLICATION_KEY`;
+                  S3 credentials as the AWS CLI finds them: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+                  AWS_PROFILE and ~/.aws (SSO, roles, credential_process), web identity, ECS/EKS,
+                  EC2; region from AWS_REGION or the profile; endpoint from AWS_ENDPOINT_URL_S3.
+                  B2 from B2_APPLICATION_KEY_ID, B2_APPLICATION_KEY
+  -v, --verbose   say which credentials are used (never the secret)`;
 
 export const HELP: Readonly<Record<string, string>> = {
   main: `usage: s3func <command> [options]
@@ -28,7 +31,8 @@ Coordinate processes through object storage.
 commands:
   lock exec <name> -- <command…>   run a command while holding a lock
   lock status <name>               show the tickets of a lock
-  lock break <name>                delete tickets older than a given age
+  lock break <name>                break dead contenders older than a given age
+  lock reset <name>                give a conditional-strategy lock back to tickets
   probe                            measure whether a store suits the lock protocol
 
 Run \`s3func <command> --help\` for a command's options.`,
@@ -60,11 +64,21 @@ options:
 ${STORE_HELP}`,
   break: `usage: s3func lock break <name> [--older-than D] [--store URL]
 
-Deletes tickets (and their leases) older than D (default 2h). Tickets carry the time a contender
-started waiting, not its activity: breaking a young ticket may break a live holder.
+Breaks the dead contenders of a lock older than D (default 2h): tickets (or running turns) whose
+lease stays unchanged for its whole duration while the command watches it (so it takes about one
+lease when there is one to judge), and tickets without a lease (Python s3func contenders) by age
+alone. A contender that renews its lease is never broken, however old.
 
 options:
   --older-than D  age gate (default 2h)
+${STORE_HELP}`,
+  reset: `usage: s3func lock reset <name> [--store URL]
+
+Gives a lock of the conditional strategy back to tickets: writes a fence object above every
+fencing token its turns gave out (so tokens keep rising), then deletes its turns, done markers and
+marker. Stop every process that uses the lock first; it refuses while a turn is running.
+
+options:
 ${STORE_HELP}`,
   probe: `usage: s3func probe [--json] [--store URL]
 
@@ -79,10 +93,11 @@ ${STORE_HELP}`,
 
 type ParseArgsOptions = NonNullable<ParseArgsConfig['options']>;
 
-const LOCK_COMMANDS: Readonly<Record<string, 'exec' | 'status' | 'break'>> = {
+const LOCK_COMMANDS: Readonly<Record<string, 'exec' | 'status' | 'break' | 'reset'>> = {
   exec: 'exec',
   status: 'status',
   break: 'break',
+  reset: 'reset',
 };
 
 /** Usage errors: one line, exit status 2. */
@@ -116,6 +131,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const parsed = parse(help, rest);
     session = openStore(parsed.values.store as string | undefined, io.env);
+    if (parsed.values.verbose === true) {
+      const credentials = await credentialsOf(session);
+      if (credentials) line(io.stderr, `s3func: credentials: ${describeCredentials(credentials)}`);
+    }
     switch (help) {
       case 'exec': {
         const [name, ...command] = parsed.positionals;
@@ -135,6 +154,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           olderThan === undefined ? LOCK_DEFAULTS.breakAgeMs : parseDuration(olderThan, '--older-than');
         return await lockBreak(session, onlyName(parsed.positionals, 'break'), olderThanMs, io);
       }
+      case 'reset':
+        return await lockReset(session, onlyName(parsed.positionals, 'reset'), io);
       case 'probe':
         if (parsed.positionals.length > 0) throw new UsageError('probe takes no arguments');
         return await probe(session, parsed.values.json === true, io);
@@ -142,15 +163,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return EXIT.usage;
     }
   } catch (error) {
-    return report(error, io);
+    const code = report(error, io);
+    const hint = await credentialsHint(session, error);
+    if (hint !== undefined) line(io.stderr, `s3func: ${hint}`);
+    return code;
   } finally {
     await session?.close?.().catch(() => {});
   }
 }
 
-function parse(command: 'exec' | 'status' | 'break' | 'probe', args: string[]) {
+function parse(command: 'exec' | 'status' | 'break' | 'reset' | 'probe', args: string[]) {
   const options: ParseArgsOptions = {
     store: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
     ...(command === 'exec' ? LOCK_ARG_OPTIONS : {}),
     ...(command === 'status' || command === 'probe' ? { json: { type: 'boolean' } } : {}),
     ...(command === 'break' ? { 'older-than': { type: 'string' } } : {}),

@@ -4,13 +4,19 @@
  * @module
  */
 import { type ProbeReport, probeStore } from '../probe/probe.js';
+import { credentialsOf, describeCredentials } from './credentials.js';
 import { type CliIo, line } from './io.js';
 import type { CliSession } from './store-url.js';
 
+/** Probes the store; on S3, also says which credentials it used (never the secret). */
 export async function probe(session: CliSession, json: boolean, io: CliIo): Promise<number> {
+  const credentials = await credentialsOf(session);
   const report = await probeStore(session);
-  if (json) line(io.stdout, JSON.stringify(report, null, 2));
-  else for (const l of formatReport(report)) line(io.stdout, l);
+  if (json) line(io.stdout, JSON.stringify(credentials ? { credentials, ...report } : report, null, 2));
+  else {
+    if (credentials) line(io.stdout, `credentials              ${describeCredentials(credentials)}`);
+    for (const l of formatReport(report)) line(io.stdout, l);
+  }
   return 0;
 }
 

@@ -4,4 +4,4 @@
  *
  * @module
  */
-export { abortReason, sleep, throwIfAborted } from '../util/abort.js';
+export { abortable, abortReason, sleep, throwIfAborted } from '../util/abort.js';

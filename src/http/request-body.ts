@@ -5,7 +5,7 @@
  * @module
  */
 import { Readable } from 'node:stream';
-import { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ConfigError } from '../errors.js';
 import type { BodyInput } from '../store/types.js';
 
@@ -54,7 +54,8 @@ export function prepareBody(input: BodyInput, option = 'body'): PreparedBody {
 
 function toReadable(input: unknown, option: string): Readable {
   if (input instanceof Readable) return input;
-  if (input instanceof WebReadableStream) return Readable.fromWeb(input);
+  // the global is node:stream/web's class; importing that module instead cost ~2 ms of cold start
+  if (input instanceof globalThis.ReadableStream) return Readable.fromWeb(input as WebReadableStream);
   if (input !== null && typeof input === 'object' && Symbol.asyncIterator in input) {
     return Readable.from(input as AsyncIterable<Uint8Array>, { objectMode: false });
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { B2Error, NetworkError, S3Error, TimeoutError } from '../errors.js';
+import { B2Error, CredentialsError, NetworkError, S3Error, TimeoutError } from '../errors.js';
 
 /** How a client retries. */
 export interface RetryOptions {
@@ -43,6 +43,12 @@ const RETRYABLE_S3_CODES: ReadonlySet<string> = new Set([
 
 /** Statuses that mean the server refused before doing anything, so even unsafe requests may be resent. */
 const NOT_APPLIED_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+/**
+ * S3 codes that mean the request was refused without effect, so even unsafe requests may be resent:
+ * AWS answers a conditional write that met a concurrent one with 409 ConditionalRequestConflict and
+ * documents "on a 409 failure you should retry" (a second attempt is then judged afresh: 200 or 412).
+ */
+const NOT_APPLIED_S3_CODES: ReadonlySet<string> = new Set(['SlowDown', 'ConditionalRequestConflict']);
 
 /** True when `error` is worth another attempt of a request of the given safety. */
 export function isRetryable(error: unknown, safety: RequestSafety): boolean {
@@ -50,9 +56,12 @@ export function isRetryable(error: unknown, safety: RequestSafety): boolean {
     return safety === 'idempotent' || !error.sent;
   }
   if (error instanceof S3Error) {
-    if (safety === 'unsafe') return NOT_APPLIED_STATUSES.has(error.status) || error.s3Code === 'SlowDown';
+    if (safety === 'unsafe')
+      return NOT_APPLIED_STATUSES.has(error.status) || NOT_APPLIED_S3_CODES.has(error.s3Code);
     return error.retryable || RETRYABLE_S3_CODES.has(error.s3Code);
   }
+  // credentials that could not be fetched for a transient reason: the request itself was never sent
+  if (error instanceof CredentialsError) return error.retryable;
   if (error instanceof B2Error) {
     return safety === 'idempotent' ? error.retryable : NOT_APPLIED_STATUSES.has(error.status);
   }

@@ -9,10 +9,10 @@ import type { ObjectStore } from '../store/types.js';
 import { evaluateElection } from './election.js';
 import { listFenceTokens } from './fencing.js';
 import { LeaseObserver, type ListedLease } from './lease-observer.js';
-import { deleteContender, listLeases, listTickets } from './lock-store.js';
+import { deleteContender, listLeases, listLeasesTimed, listTickets } from './lock-store.js';
 import { type LockKeys, turnKey } from './names.js';
 import type { LockRuntime } from './runtime.js';
-import type { LockMode, Ticket } from './ticket.js';
+import { type LockMode, matchesPin, type Ticket, type TicketPin } from './ticket.js';
 
 /** Jitter applied to the poll interval, so waiters do not list in lockstep. */
 const POLL_JITTER = 0.2;
@@ -21,6 +21,8 @@ export interface ElectionContext {
   store: ObjectStore;
   keys: LockKeys;
   lockId: string;
+  /** Our seq-1's last write (T4): a listing showing our ticket otherwise is stale for it. */
+  ownPin?: TicketPin | undefined;
   mode: LockMode;
   runtime: LockRuntime;
   settleDelayMs: number;
@@ -95,6 +97,8 @@ export async function runElection(ctx: ElectionContext): Promise<false | Won> {
     for (const id of broken)
       if (tickets.has(id)) tickets.delete(id);
       else broken.delete(id);
+    // a listing that shows our ticket before our last write of it is stale: as if it missed ours
+    if (!matchesPin(tickets.get(lockId), ctx.ownPin)) tickets.delete(lockId);
 
     const result = evaluateElection(tickets, { lockId, mode });
     if (result.outcome === 'lost') {
@@ -144,29 +148,39 @@ async function breakExpired(
   broken: Set<string>,
 ): Promise<boolean> {
   const { store, keys, runtime, signal } = ctx;
-  let leases: Awaited<ReturnType<typeof listLeases>>;
+  let leases: Map<string, ListedLease>;
   try {
-    leases = await listLeases(store, keys, signal);
+    // timed on both sides of the request: a stall after the answer never counts (T1, lease-observer.ts)
+    const listed = await listLeasesTimed(store, keys, runtime, signal);
+    leases = listed.leases;
+    observer.observe(leases, listed.times);
   } catch (error) {
     if (isRetryableError(error) && !signal.aborted) return false; // judged again at the next poll
     throw error;
   }
-  observer.observe(leases, runtime.now());
-  const dead = blockers.filter((b) => observer.state(b.lockId, runtime.now()) === 'expired');
+  const dead = blockers.filter((b) => observer.state(b.lockId) === 'expired');
+  const done: Ticket[] = [];
   for (const ticket of dead) {
-    await deleteContender(store, keys, ticket.lockId, { signal });
+    try {
+      await deleteContender(store, keys, ticket.lockId, { signal });
+    } catch (error) {
+      // a failed break is tried again at the next poll, where the lease is judged again
+      if (isRetryableError(error) && !signal.aborted) break;
+      throw error;
+    }
     broken.add(ticket.lockId);
+    done.push(ticket);
     ctx.onBroke(ticket.lockId, 'lease expired');
   }
   const orphans = [...leases.keys()].filter(
-    (id) => !tickets.has(id) && id !== ctx.lockId && observer.state(id, runtime.now()) === 'expired',
+    (id) => !tickets.has(id) && id !== ctx.lockId && observer.state(id) === 'expired',
   );
   for (const id of orphans) {
     // best effort: an orphan lease blocks nobody, so a failure here must not fail the acquisition
     await deleteContender(store, keys, id, { signal }).catch(() => {});
     ctx.onBroke(id, 'lease expired without a ticket');
   }
-  return dead.length > 0;
+  return done.length > 0;
 }
 
 /**

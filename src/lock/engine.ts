@@ -65,14 +65,15 @@ export abstract class LockEngine extends EventEmitter<LockEvents> {
 
   /**
    * The keeper of contender `lockId`'s lease, as both strategies write it: the body names the
-   * contender (`extra` adds to it at each renewal), `check` runs after each renewal while held,
-   * `renewed` is emitted while held.
+   * contender (`extra` adds to it at each renewal), `check` runs after each renewal while held (and
+   * while acquiring, with `checkWhileAcquiring`), `renewed` is emitted while held.
    */
   protected newKeeper(
     lockId: string,
     hooks: {
       own: OwnObjects;
       check: (signal: AbortSignal) => Promise<boolean>;
+      checkWhileAcquiring?: boolean;
       onLost: (reason: string, cause?: unknown) => void;
       extra?: () => Record<string, unknown>;
     },
@@ -96,7 +97,10 @@ export abstract class LockEngine extends EventEmitter<LockEvents> {
           renewal,
           renewedAt: new Date(runtime.wallNow()).toISOString(),
         }),
-      check: (signal) => (this.state === 'held' ? hooks.check(signal) : Promise.resolve(true)),
+      check: (signal) =>
+        this.state === 'held' || (hooks.checkWhileAcquiring === true && this.state === 'acquiring')
+          ? hooks.check(signal)
+          : Promise.resolve(true),
       onRenewed: (renewal, deadlineMs) => {
         if (this.state === 'held') this.emit('renewed', { renewal, validForMs: deadlineMs - runtime.now() });
       },

@@ -54,19 +54,20 @@ export async function listFenceTokens(
 }
 
 /**
- * Takes the next fencing token for `keys` on behalf of holder `lockId`. `listed` may carry a fence
- * listing started during the confirming election listing: the previous holder's token was written
- * before it released, hence before our first winning listing, so that listing already sees it.
+ * Takes the next fencing token for `keys` on behalf of holder `lockId`. With `createOnly` (the store
+ * qualified: its create-only writes are atomic) the write is create-only and a collision moves on;
+ * `listed` may then carry a fence listing started during the confirming election listing: the
+ * previous holder's token was written before it released, hence before our first winning listing,
+ * so that listing already sees it.
  */
 export async function takeFencingToken(
   store: ObjectStore,
   keys: LockKeys,
   lockId: string,
-  signal?: AbortSignal,
-  listed?: Promise<number[]>,
+  options: { createOnly: boolean; signal?: AbortSignal | undefined; listed?: Promise<number[]> | undefined },
 ): Promise<number> {
-  let token = nextToken(await (listed ?? listFenceTokens(store, keys, signal)));
-  const conditional = store.capabilities.conditionalPut;
+  const { signal, createOnly: conditional } = options;
+  let token = nextToken(await (options.listed ?? listFenceTokens(store, keys, signal)));
   for (let collisions = 0; ; collisions++) {
     try {
       await store.putObject(fenceKey(keys, token), JSON.stringify({ token, lockId }), {

@@ -9,7 +9,7 @@ import type { ObjectStore } from '../store/types.js';
 import { listTickets } from './lock-store.js';
 import type { LockKeys } from './names.js';
 import type { LockRuntime } from './runtime.js';
-import { isComplete, type Ticket } from './ticket.js';
+import { isComplete, matchesPin, type Ticket, type TicketPin } from './ticket.js';
 
 /** First re-list after a miss; doubles up to the poll interval. */
 const FIRST_GATE_DELAY_MS = 50;
@@ -22,7 +22,14 @@ export async function awaitOwnTicket(
   store: ObjectStore,
   keys: LockKeys,
   lockId: string,
-  options: { runtime: LockRuntime; timeoutMs: number; pollIntervalMs: number; signal: AbortSignal },
+  options: {
+    runtime: LockRuntime;
+    timeoutMs: number;
+    pollIntervalMs: number;
+    /** Our seq-1's last write: a listing must show it (see `TicketPin`). */
+    pin?: TicketPin | undefined;
+    signal: AbortSignal;
+  },
 ): Promise<Map<string, Ticket>> {
   const { runtime, timeoutMs, pollIntervalMs, signal } = options;
   const until = runtime.now() + timeoutMs;
@@ -32,7 +39,8 @@ export async function awaitOwnTicket(
     delay = Math.min(delay * 2, pollIntervalMs)
   ) {
     const tickets = await listTickets(store, keys, signal);
-    if (isComplete(tickets.get(lockId))) return tickets;
+    const own = tickets.get(lockId);
+    if (isComplete(own) && matchesPin(own, options.pin)) return tickets;
     if (runtime.now() >= until) {
       throw new TicketLostError(
         keys.name,

@@ -8,11 +8,19 @@ import { breakOldTurns, inspectTurns } from './conditional/inspect-turns.js';
 import { readMarker } from './conditional/marker.js';
 import { evaluateElection } from './election.js';
 import type { TicketInfo } from './events.js';
-import type { ListedLease } from './lease-observer.js';
+import { LeaseObserver, type ListedLease, type ListingTimes } from './lease-observer.js';
 import { describeTicket } from './lock-core.js';
-import { deleteContender, deleteRefs, listEntries, listLeases, listTickets } from './lock-store.js';
+import {
+  deleteContender,
+  deleteRefs,
+  listEntries,
+  listLeases,
+  listLeasesTimed,
+  listTickets,
+} from './lock-store.js';
 import type { LockKeys } from './names.js';
-import type { ListingEntry, Ticket } from './ticket.js';
+import type { LockRuntime } from './runtime.js';
+import type { ListingEntry } from './ticket.js';
 
 /** What the store shows of one contender's lease. */
 export interface LeaseInfo {
@@ -51,6 +59,13 @@ export interface BreakOptions {
   exceptLockId?: string | undefined;
   signal?: AbortSignal | undefined;
   wallNowMs: number;
+  /** The clock the leases of old contenders are watched on, and how the watch waits. */
+  runtime: LockRuntime;
+  /**
+   * How long a lease missing from a listing must stay missing before its contender counts as
+   * having none: at least the store's listing staleness (the settle delay is sized to cover it).
+   */
+  staleMs: number;
 }
 
 /**
@@ -117,10 +132,14 @@ export async function leaseInfo(
 }
 
 /**
- * Deletes the tickets (and leases) of `keys` whose listing timestamp is more than `olderThanMs`
- * before our wall clock (for a conditional-strategy name: see `breakOldTurns`), except `exceptLockId`, and leases as old that have no ticket (left by a
- * contender that died between writing its lease and its ticket, or between deleting them). Returns
- * the broken lock ids.
+ * Breaks the old contenders of `keys` (for a conditional-strategy name: see `breakOldTurns`) and
+ * returns their lock ids. A ticket older than `olderThanMs` by its listing timestamp, except
+ * `exceptLockId`'s, is broken only if it is dead by the waiters' own rule: its lease stays unchanged
+ * for the lease's full duration on our monotonic clock, or it has no lease at all (Python s3func
+ * tickets, remnants). A ticket's age says when its contender started, not whether it still lives, so
+ * age alone never breaks a holder that renews its lease (finding T2 of issue 14). Leases as old that
+ * belong to no ticket (a contender that died between writing its lease and its ticket, or between
+ * deleting them) go by the same rule.
  */
 export async function breakOldTickets(
   store: ObjectStore,
@@ -132,23 +151,51 @@ export async function breakOldTickets(
 }
 
 async function breakTickets(store: ObjectStore, keys: LockKeys, options: BreakOptions): Promise<string[]> {
-  const [tickets, leases] = await Promise.all([
-    listTickets(store, keys, options.signal),
-    listLeases(store, keys, options.signal),
+  const { runtime, signal } = options;
+  const [tickets, first] = await Promise.all([
+    listTickets(store, keys, signal),
+    listLeasesTimed(store, keys, runtime, signal),
   ]);
   const old = (ms: number) => options.wallNowMs - ms > options.olderThanMs;
-  const broken = [...tickets.values()]
-    .filter((t: Ticket) => t.lockId !== options.exceptLockId && old(t.timestampMs))
-    .map((t) => t.lockId);
-  const orphans = [...leases.values()]
-    .filter(
+  const candidates = [
+    ...[...tickets.values()].filter((t) => t.lockId !== options.exceptLockId && old(t.timestampMs)),
+    ...[...first.leases.values()].filter(
       (l) => !tickets.has(l.lockId) && l.lockId !== options.exceptLockId && old(l.lastModified.getTime()),
-    )
-    .map((l) => l.lockId);
-  for (const id of [...broken, ...orphans])
-    await deleteContender(store, keys, id, { signal: options.signal });
-  await deleteStrayMarkers(store, keys.ticketPrefix, old, options.signal);
-  return [...broken, ...orphans];
+    ),
+  ].map((c) => c.lockId);
+  const dead = await deadAfterWatching(store, keys, candidates, first, options);
+  for (const id of dead) await deleteContender(store, keys, id, { signal });
+  await deleteStrayMarkers(store, keys.ticketPrefix, old, signal);
+  return dead;
+}
+
+/**
+ * Of `candidates`, those dead by the waiters' rule: watched from the listing `first` for as long as
+ * their leases last, then listed again. Dead: the lease stood unchanged for its full duration on our
+ * clock, or it was missing from both listings, which lie at least `staleMs` apart (a contender
+ * writes its lease before its ticket, so a live one's lease shows once the listing is that fresh).
+ */
+async function deadAfterWatching(
+  store: ObjectStore,
+  keys: LockKeys,
+  candidates: readonly string[],
+  first: { leases: Map<string, ListedLease>; times: ListingTimes },
+  options: BreakOptions,
+): Promise<string[]> {
+  if (candidates.length === 0) return [];
+  const { runtime, signal } = options;
+  const observer = new LeaseObserver();
+  observer.observe(first.leases, first.times);
+  const watchMs = Math.max(options.staleMs, ...candidates.map((id) => first.leases.get(id)?.leaseMs ?? 0));
+  await runtime.sleep(watchMs, signal);
+  const second = await listLeasesTimed(store, keys, runtime, signal);
+  observer.observe(second.leases, second.times);
+  return candidates.filter((id) => {
+    const before = first.leases.has(id);
+    const after = second.leases.has(id);
+    if (!before && !after) return true; // no lease: dead, or a contender that never had one
+    return before && after && observer.state(id) === 'expired';
+  });
 }
 
 /**

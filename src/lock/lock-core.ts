@@ -1,6 +1,7 @@
 import { LockLostError, LockStateError, StrategyConflictError, TicketLostError } from '../errors.js';
 import { abortReason } from '../http/abort.js';
 import type { ObjectStore } from '../store/types.js';
+import { qualifyStore } from './conditional/qualify.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
 import { runElection, type Won } from './election-loop.js';
 import { LockEngine, type LockState } from './engine.js';
@@ -9,10 +10,10 @@ import { registerForExit } from './exit-cleanup.js';
 import { FENCE_PRUNE_EVERY, pruneFences, takeFencingToken } from './fencing.js';
 import { awaitOwnTicket } from './gate.js';
 import type { LeaseKeeper } from './lease-keeper.js';
-import { listOwnTicket, writeTicket } from './lock-store.js';
-import { type LockKeys, newLockId, turnKey } from './names.js';
+import { deleteRefs, listEntries, listOwnTicket, writeTicket } from './lock-store.js';
+import { type LockKeys, leaseKey, newLockId, turnKey } from './names.js';
 import { OwnObjects } from './own-objects.js';
-import { isComplete, type Ticket } from './ticket.js';
+import { isComplete, type Ticket, type TicketPin } from './ticket.js';
 
 export type { LockState } from './engine.js';
 
@@ -30,6 +31,8 @@ export class LockCore extends LockEngine {
   #releasing: Promise<void> | undefined;
   #lostError: LockLostError | undefined;
   #acquiredAtMs: number | undefined;
+  /** How our seq-1 must be listed for a listing to reflect our last write of it (T4). */
+  #pin: TicketPin | undefined;
 
   constructor(store: ObjectStore, keys: LockKeys, options: ResolvedLockOptions) {
     super(store, keys, options);
@@ -72,6 +75,7 @@ export class LockCore extends LockEngine {
     const signal = options.signal ? AbortSignal.any([options.signal, attempt.signal]) : attempt.signal;
     const started = runtime.now();
     try {
+      const createOnly = this.#createOnlyTrusted(signal);
       const firstListing = await this.#startTicket(signal);
       const won = await this.#elect(signal, blocking, deadline, firstListing);
       if (!won) {
@@ -80,7 +84,8 @@ export class LockCore extends LockEngine {
         return false;
       }
       await this.#checkNoTurns(won.conditionalMarker);
-      if (this.options.mode === 'exclusive') this.#fencingToken = await this.#takeToken(won, signal);
+      if (this.options.mode === 'exclusive')
+        this.#fencingToken = await this.#takeToken(won, createOnly, signal);
       if (!this.#keeper?.isLive())
         throw this.#lostError ?? new LockLostError(this.keys.name, 'the lease expired while acquiring');
       this.#state = 'held';
@@ -110,6 +115,7 @@ export class LockCore extends LockEngine {
     this.#lockId = lockId;
     this.#own = new OwnObjects();
     this.#fencingToken = undefined;
+    this.#pin = undefined;
     if (recovering) {
       const { ticket } = await listOwnTicket(this.store, this.keys, lockId, signal);
       if (!ticket)
@@ -123,11 +129,19 @@ export class LockCore extends LockEngine {
       }
     }
     await this.#startLease(lockId, signal);
-    if (!recovering) await writeTicket(this.store, this.keys, lockId, this.options.mode, this.#own, signal);
+    const { runtime, settleDelayMs } = this.options;
+    if (recovering) await this.#dropOtherLeases(lockId, signal);
+    else
+      this.#pin = await writeTicket(this.store, this.keys, lockId, this.options.mode, this.#own, {
+        runtime,
+        settleDelayMs,
+        signal,
+      });
     return awaitOwnTicket(this.store, this.keys, lockId, {
-      runtime: this.options.runtime,
+      runtime,
       timeoutMs: this.options.visibilityTimeoutMs,
       pollIntervalMs: this.options.pollIntervalMs,
+      pin: this.#pin,
       signal,
     });
   }
@@ -148,6 +162,22 @@ export class LockCore extends LockEngine {
     await keeper.start(signal);
   }
 
+  /**
+   * A recovered ticket may carry a lease written with another `leaseMs` (the lease key names it):
+   * once ours is written, that one goes, so that no observer times a key nobody renews (T5).
+   */
+  async #dropOtherLeases(lockId: string, signal: AbortSignal): Promise<void> {
+    const ours = leaseKey(this.keys, lockId, this.options.leaseMs);
+    const others = (await listEntries(this.store, `${this.keys.leasePrefix}${lockId}.`, signal)).filter(
+      (e) => e.key !== ours && e.isDeleteMarker !== true,
+    );
+    await deleteRefs(
+      this.store,
+      others.map((e) => ({ key: e.key, versionId: e.versionId })),
+      signal,
+    );
+  }
+
   /** Step 4: the election (see election-loop.ts). */
   #elect(signal: AbortSignal, blocking: boolean, deadline: number, firstListing: Map<string, Ticket>) {
     const { runtime } = this.options;
@@ -156,6 +186,7 @@ export class LockCore extends LockEngine {
       store: this.store,
       keys: this.keys,
       lockId: this.#lockId as string,
+      ownPin: this.#pin,
       blocking,
       deadline,
       signal,
@@ -182,19 +213,49 @@ export class LockCore extends LockEngine {
   }
 
   /**
-   * Step 5: the fencing token. Where create-only puts are honoured, the fence listing taken with the
-   * confirming listing is used and a collision moves on to the next number. Elsewhere the listing
-   * waits `settleDelayMs` past the confirmation: a holder that acquired and released inside our
-   * settle window wrote its token before our confirming listing, so a listing one staleness bound
-   * later shows it (simulation counterexample K1).
+   * Step 5: the fencing token. Where create-only puts are honoured — the store qualified (measured
+   * by `qualifyStore`, or trusted with `trustConditionalWrites`), not merely offered the header —
+   * the fence listing taken with the confirming listing is used and a collision moves on to the next
+   * number. Elsewhere the listing waits `settleDelayMs` past the confirmation: a holder that acquired
+   * and released inside our settle window wrote its token before our confirming listing, so a listing
+   * one staleness bound later shows it (simulation counterexample K1). A store that accepts
+   * `If-None-Match: *` and ignores it (Ceph RGW 16 on a versioned bucket) would otherwise let two
+   * holders take one token (finding T3 of issue 14).
    */
-  async #takeToken(won: Won, signal: AbortSignal): Promise<number> {
-    let listed = won.fences;
-    if (!this.store.capabilities.conditionalPut) {
-      await this.options.runtime.sleep(this.options.settleDelayMs, signal);
-      listed = undefined;
-    }
-    return takeFencingToken(this.store, this.keys, this.#lockId as string, signal, listed);
+  async #takeToken(won: Won, createOnly: Promise<boolean>, signal: AbortSignal): Promise<number> {
+    // the verdict is awaited no longer than the settle delay, which the other path waits anyway:
+    // while it is out (a qualification race takes seconds under network faults) we hold the lock
+    // we won and every waiter waits with us
+    const { runtime, settleDelayMs } = this.options;
+    const started = runtime.now();
+    const timer = new AbortController();
+    const late = runtime.sleep(settleDelayMs, AbortSignal.any([signal, timer.signal])).then(
+      () => false,
+      (error: unknown) => (signal.aborted ? Promise.reject(error) : false),
+    );
+    const trusted = await Promise.race([createOnly, late]).finally(() => timer.abort());
+    if (!trusted) await runtime.sleep(Math.max(0, settleDelayMs - (runtime.now() - started)), signal);
+    return takeFencingToken(this.store, this.keys, this.#lockId as string, {
+      createOnly: trusted,
+      signal,
+      listed: trusted ? won.fences : undefined,
+    });
+  }
+
+  /**
+   * Whether this store's create-only writes can be relied on, decided beside the ticket writes (so it
+   * costs no time): the qualification verdict is cached per bucket and process; a failed measurement
+   * counts as no.
+   */
+  #createOnlyTrusted(signal: AbortSignal): Promise<boolean> {
+    if (this.options.mode !== 'exclusive' || !this.store.capabilities.conditionalPut)
+      return Promise.resolve(false);
+    if (this.options.trustConditionalWrites) return Promise.resolve(true);
+    const verdict = qualifyStore(this.store, { signal }).then(
+      (v) => v.qualified,
+      () => false,
+    );
+    return verdict;
   }
 
   /** Deletes our ticket and lease after a failed or abandoned acquisition, or on release. */

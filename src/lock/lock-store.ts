@@ -4,11 +4,20 @@
  *
  * @module
  */
+import { TicketLostError } from '../errors.js';
 import type { ObjectStore } from '../store/types.js';
-import { type ListedLease, parseLeases } from './lease-observer.js';
+import { type ListedLease, type ListingTimes, parseLeases } from './lease-observer.js';
 import { type LockKeys, type TicketSeq, ticketKey } from './names.js';
 import type { OwnObjects } from './own-objects.js';
-import { type ListingEntry, type LockMode, parseTickets, TICKET_BODY, type Ticket } from './ticket.js';
+import type { LockRuntime } from './runtime.js';
+import {
+  type ListingEntry,
+  type LockMode,
+  parseTickets,
+  TICKET_BODY,
+  type Ticket,
+  type TicketPin,
+} from './ticket.js';
 
 /** One listed object version to delete (versionId undefined: the key as a whole). */
 export interface ObjectRef {
@@ -58,6 +67,21 @@ export async function listOwnTicket(
   return { ticket, versions };
 }
 
+/**
+ * The lease objects of a lock, with when the listing was sent and when it arrived on `runtime`'s
+ * monotonic clock (what a `LeaseObserver` needs: see lease-observer.ts).
+ */
+export async function listLeasesTimed(
+  store: ObjectStore,
+  keys: LockKeys,
+  runtime: LockRuntime,
+  signal?: AbortSignal,
+): Promise<{ leases: Map<string, ListedLease>; times: ListingTimes }> {
+  const sentMs = runtime.now();
+  const leases = await listLeases(store, keys, signal);
+  return { leases, times: { sentMs, receivedMs: runtime.now() } };
+}
+
 /** The lease objects of a lock (current versions only). */
 export async function listLeases(
   store: ObjectStore,
@@ -69,9 +93,16 @@ export async function listLeases(
   return parseLeases(keys, listed);
 }
 
+/** Writes of seq-1 tried before giving up on pinning it (each retried write is written again). */
+const MAX_PIN_WRITES = 4;
+
 /**
  * Writes seq-0 then seq-1 of a ticket, recording each key in `own` before its PUT (a failed PUT may
- * still have landed) and each answer after it.
+ * still have landed) and each answer after it. Resolves with the pin of seq-1 (see `TicketPin`): on
+ * a store that keeps versions, the version the last write made; elsewhere, if the write was retried
+ * (so an earlier attempt may have landed too), it is written again, `settleDelayMs` later — more than
+ * the timestamp granularity — until a write lands on its first attempt, and that write's timestamp,
+ * read back by HEAD, is the pin: no earlier landing can show a timestamp that late.
  */
 export async function writeTicket(
   store: ObjectStore,
@@ -79,23 +110,39 @@ export async function writeTicket(
   lockId: string,
   mode: LockMode,
   own: OwnObjects,
-  signal?: AbortSignal,
-): Promise<void> {
-  for (const seq of [0, 1] as TicketSeq[]) {
+  options: { runtime: LockRuntime; settleDelayMs: number; signal?: AbortSignal | undefined },
+): Promise<TicketPin> {
+  const { signal } = options;
+  const write = async (seq: TicketSeq) => {
     const key = ticketKey(keys, lockId, seq);
     own.attempt(key);
     try {
       // plain puts: a duplicate from a retry is harmless (same body), release deletes every version
-      const { versionId } = await store.putObject(key, TICKET_BODY[mode], {
-        contentType: 'text/plain',
-        signal,
-      });
-      own.wrote(key, versionId);
+      const result = await store.putObject(key, TICKET_BODY[mode], { contentType: 'text/plain', signal });
+      own.wrote(key, result.versionId);
+      return result;
     } catch (error) {
       own.failed(key);
       throw error;
     }
+  };
+  await write(0);
+  let last = await write(1);
+  if (last.versionId !== undefined && last.versionId !== 'null') return { versionId: last.versionId };
+  if ((last.attempts ?? 1) === 1) return {}; // one landing: listings show nothing else
+  for (let writes = 1; (last.attempts ?? 1) > 1; writes++) {
+    if (writes >= MAX_PIN_WRITES) {
+      throw new TicketLostError(
+        keys.name,
+        lockId,
+        `our ticket's writes kept needing retries (${writes} writes)`,
+      );
+    }
+    await options.runtime.sleep(options.settleDelayMs, signal);
+    last = await write(1);
   }
+  const info = await store.headObject(ticketKey(keys, lockId, 1), { signal });
+  return { notBeforeMs: info.lastModified.getTime() };
 }
 
 /** Deletes the given versions (or keys), all of them, in parallel. Rejects with the first failure after trying all. */

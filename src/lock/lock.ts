@@ -116,8 +116,10 @@ export class Lock {
   }
 
   /**
-   * Deletes other contenders' tickets older than `olderThanMs` (default 2 hours: tickets carry the
-   * time a contender started, not its activity). Never deletes our own. Returns the broken lock ids.
+   * Breaks other contenders older than `olderThanMs` (default 2 hours) that are dead: whose lease
+   * stays unchanged for its full duration while this call watches it (so the call takes about one
+   * lease when there is a candidate), or who have no lease (Python s3func tickets). A contender that
+   * renews its lease is never broken, however old. Never breaks our own. Returns the broken lock ids.
    */
   breakOtherLocks(options: { olderThanMs?: number; signal?: AbortSignal } = {}): Promise<string[]> {
     validateOptions(options, ['olderThanMs', 'signal'], 'breakOtherLocks');
@@ -127,6 +129,8 @@ export class Lock {
       exceptLockId: this.#core.lockId,
       signal: options.signal,
       wallNowMs: this.#core.options.runtime.wallNow(),
+      runtime: this.#core.options.runtime,
+      staleMs: this.#core.options.settleDelayMs,
     });
   }
 

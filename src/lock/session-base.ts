@@ -21,10 +21,12 @@ import type {
   StoreCapabilities,
 } from '../store/types.js';
 import { validateNumber, validateOptions } from '../store/validate.js';
+import { type ResetResult, resetConditional } from './conditional/reset.js';
 import { LOCK_DEFAULTS, type LockOptions } from './defaults.js';
 import { breakOldTickets, inspectLock, type TicketStatus } from './inspect.js';
 import { createLock, type Lock, type PendingLock, withLock } from './lock.js';
 import { lockKeys } from './names.js';
+import { realRuntime } from './runtime.js';
 
 /** Base of every session: the object API is the subclass's, the coordination API is shared. */
 export abstract class CoordinationSession implements ObjectStore {
@@ -78,8 +80,23 @@ export abstract class CoordinationSession implements ObjectStore {
   }
 
   /**
-   * Breaks (deletes) the tickets of lock `name` older than `olderThanMs` (default 2 hours), with
-   * their leases. Returns the broken lock ids. For dead locks left by crashed Python contenders.
+   * Gives lock `name` back from the conditional strategy: deletes its turns, done markers and marker,
+   * after writing a fence object above every fencing token its turns gave out, so that tokens keep
+   * rising when ticket contenders (or Python s3func) use the name next. Every process that used the
+   * name must have stopped first (processes cache a name's strategy for their life); it refuses,
+   * before deleting anything, while a turn is running. Resolves with what it did.
+   */
+  resetLock(name: string, options: { signal?: AbortSignal } = {}): Promise<ResetResult> {
+    validateOptions(options, ['signal'], 'resetLock');
+    return resetConditional(this, lockKeys(name), options.signal);
+  }
+
+  /**
+   * Breaks the dead contenders of lock `name` older than `olderThanMs` (default 2 hours): tickets
+   * (or, for the conditional strategy, turns) whose lease stays unchanged for its full duration while
+   * this call watches it — so the call takes about one lease when there is a candidate — and tickets
+   * without a lease (Python s3func contenders) by age alone. A holder that renews its lease is never
+   * broken. Returns the broken lock ids.
    */
   breakLocks(name: string, options: { olderThanMs?: number; signal?: AbortSignal } = {}): Promise<string[]> {
     validateOptions(options, ['olderThanMs', 'signal'], 'breakLocks');
@@ -87,7 +104,9 @@ export abstract class CoordinationSession implements ObjectStore {
     return breakOldTickets(this, lockKeys(name), {
       olderThanMs: options.olderThanMs ?? LOCK_DEFAULTS.breakAgeMs,
       signal: options.signal,
-      wallNowMs: Date.now(),
+      wallNowMs: realRuntime.wallNow(),
+      runtime: realRuntime,
+      staleMs: LOCK_DEFAULTS.settleDelayMs,
     });
   }
 }

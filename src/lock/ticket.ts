@@ -122,3 +122,26 @@ export function isOlder(
 export function ticketObjects(ticket: Ticket): TicketObject[] {
   return [ticket.seq1, ticket.seq0].filter((o): o is TicketObject => o !== undefined);
 }
+
+/**
+ * What our own seq-1 must look like in a listing for that listing to reflect our last write of it.
+ * A retried write can land twice (the first attempt's answer was lost), and the ticket's age is its
+ * timestamp: a listing taken between the two landings shows an age the store no longer has, and on
+ * listings that are consistent snapshots of any age two contenders could then order themselves
+ * differently (finding T4 of issue 14).
+ */
+export interface TicketPin {
+  /** The version our last write created (stores that keep versions). */
+  versionId?: string | undefined;
+  /** Our last write's timestamp, at the store's whole-second precision or finer (stores that keep none). */
+  notBeforeMs?: number | undefined;
+}
+
+/** True when the ticket's seq-1 is listed in the state `pin` describes (always, without a pin). */
+export function matchesPin(ticket: Ticket | undefined, pin: TicketPin | undefined): boolean {
+  if (pin === undefined) return true;
+  const seq1 = ticket?.seq1;
+  if (seq1 === undefined) return false;
+  if (pin.versionId !== undefined && seq1.versionId !== pin.versionId) return false;
+  return pin.notBeforeMs === undefined || seq1.timestampMs >= pin.notBeforeMs;
+}

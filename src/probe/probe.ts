@@ -160,13 +160,16 @@ export interface RaceResult {
   /** The store takes create-only puts at all (B2's native API refuses them). */
   supported: boolean;
   rounds: number;
-  /** Rounds every writer answered, with exactly one winner. */
+  /**
+   * Rounds with exactly one winner: every writer answered, or all but one, and the key's body
+   * names the one that won.
+   */
   exactlyOne: number;
   /** Rounds with two or more winners: atomicity refuted. */
   multipleWinners: number;
   /**
-   * Rounds that prove nothing: a writer's request failed (it may have won unseen), or nobody won
-   * (the winner's answer was lost and its retry was refused).
+   * Rounds that prove nothing: two or more writers' requests failed (they may have won unseen), or
+   * one failed and the key's body could not settle it.
    */
   inconclusive: number;
   /** No round with several winners, and at least half the rounds with exactly one. */
@@ -176,7 +179,9 @@ export interface RaceResult {
 /**
  * Races `racers` create-only puts of one key, `rounds` times: an atomic store never lets two win.
  * Failed requests make a round inconclusive rather than failing the race, so that a flaky network
- * is not mistaken for a verdict.
+ * is not mistaken for a verdict; a round with one lost answer is settled by reading the key, whose
+ * body names the writer whose create stands (a round that would need more cannot tell a second
+ * winner whose write was overwritten).
  */
 export async function raceIfNoneMatch(
   store: ObjectStore,
@@ -198,21 +203,42 @@ export async function raceIfNoneMatch(
       ),
     );
     signal?.throwIfAborted();
-    const winners = results.filter((r) => r.status === 'fulfilled').length;
-    const failures = results.flatMap((r) =>
-      r.status === 'rejected' && !(r.reason instanceof PreconditionFailedError) ? [r.reason as unknown] : [],
+    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+    const lost = results.flatMap((r, i) =>
+      r.status === 'rejected' && !(r.reason instanceof PreconditionFailedError) ? [i] : [],
     );
+    const failures = lost.map((i) => (results[i] as PromiseRejectedResult).reason as unknown);
     // a store without conditional puts refuses the header itself (B2) or the client does (ConfigError)
     const refusal = failures.find((e) => isS3funcError(e) && !e.retryable);
     if (refusal !== undefined) {
-      if (winners > 0) throw refusal; // refused for some writers only: not a verdict
+      if (won.length > 0) throw refusal; // refused for some writers only: not a verdict
       supported = false;
-    } else if (winners > 1) multipleWinners++;
-    else if (winners === 1 && failures.length === 0) exactlyOne++;
-    else inconclusive++;
+    } else if (won.length > 1) multipleWinners++;
+    else if (won.length === 1 && lost.length === 0) exactlyOne++;
+    else if (lost.length === 1) {
+      // one answer lost (a reset, a timeout): the key's body names the writer whose create stands,
+      // which in an atomic store is the one winner. Ours answered 200 and the body is another's:
+      // two won. The body is the lost writer's and nobody else won: it was the one winner.
+      const writer = await readRacer(store, key, signal);
+      const seen = won[0];
+      if (seen !== undefined && writer !== undefined && writer !== seen) multipleWinners++;
+      else if (writer !== undefined && writer === (seen ?? lost[0])) exactlyOne++;
+      else inconclusive++;
+    } else inconclusive++;
   }
   const atomic = supported && multipleWinners === 0 && exactlyOne * 2 >= rounds;
   return { supported, rounds: supported ? rounds : 0, exactlyOne, multipleWinners, inconclusive, atomic };
+}
+
+/** Which racer wrote the race's key (its body `racer i`), or undefined if it cannot be read. */
+async function readRacer(store: ObjectStore, key: string, signal?: AbortSignal): Promise<number | undefined> {
+  try {
+    const match = /^racer (\d+)$/.exec(await (await store.getObject(key, { signal })).text());
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    signal?.throwIfAborted();
+    return undefined;
+  }
 }
 
 async function checkIfMatch(store: ObjectStore, prefix: string, signal?: AbortSignal) {

@@ -14,6 +14,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** Codes for statuses that came without an XML body (HEAD requests, proxies). */
 const STATUS_CODES: Readonly<Record<number, string>> = {
   301: 'PermanentRedirect',
+  307: 'TemporaryRedirect',
   304: 'NotModified',
   400: 'BadRequest',
   403: 'Forbidden',
@@ -44,7 +45,29 @@ export async function errorFromResponse(
     s3Code: parsed?.code ?? STATUS_CODES[res.status] ?? `Http${res.status}`,
     message: parsed?.message ?? (parsed ? '' : describeNonXml(text, res.headers['content-type'])),
     retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+    bucketRegion: bucketRegionOf(res.headers['x-amz-bucket-region'], parsed?.region, parsed?.endpoint),
   });
+}
+
+/** A region name as S3 spells them (`eu-west-1`, `us-gov-west-1`, `cn-north-1`). */
+const REGION_NAME = /^[a-z0-9-]{1,64}$/;
+/** The region in an AWS S3 endpoint host: `bucket.s3.eu-west-1.amazonaws.com`, `s3-eu-west-1.amazonaws.com`. */
+const ENDPOINT_REGION = /(?:^|\.)s3[.-]([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+
+/**
+ * The bucket's region as the store named it: the `x-amz-bucket-region` header (on redirects and
+ * on HEAD answers without a body), else the `<Region>` of an `AuthorizationHeaderMalformed` body,
+ * else the region in a `PermanentRedirect`'s `<Endpoint>`.
+ */
+export function bucketRegionOf(
+  header: string | undefined,
+  bodyRegion: string | undefined,
+  endpoint: string | undefined,
+): string | undefined {
+  for (const candidate of [header?.trim(), bodyRegion, ENDPOINT_REGION.exec(endpoint ?? '')?.[1]]) {
+    if (candidate !== undefined && REGION_NAME.test(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 async function readBounded(res: HttpResponse): Promise<string> {

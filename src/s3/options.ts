@@ -10,6 +10,8 @@ import { DEFAULT_RETRY, type RetryOptions } from '../http/retry-policy.js';
 import type { TransportOptions } from '../http/transport.js';
 import { describe, validateBucketName, validateNumber, validateOptions } from '../store/validate.js';
 import { type Runtime, realRuntime } from '../util/runtime.js';
+import type { CredentialsEvent } from './credentials/cache.js';
+import type { CredentialsOption, CredentialsPlan } from './credentials/types.js';
 
 /** Static credentials. */
 export interface S3Credentials {
@@ -19,11 +21,37 @@ export interface S3Credentials {
   sessionToken?: string | undefined;
 }
 
+/** The bucket's region was learned from the store's answer, and requests are signed for it from now on. */
+export interface BucketRegionEvent {
+  type: 'bucket-region';
+  bucket: string;
+  /** The region requests were signed for. */
+  from: string;
+  /** The bucket's region. */
+  to: string;
+  /** The store's error code that named it (`AuthorizationHeaderMalformed`, `PermanentRedirect`, …). */
+  reason: string;
+}
+
+/** What a session reports through `onDebug`: credential fetches and refresh failures, region discovery. */
+export type S3DebugEvent = CredentialsEvent | BucketRegionEvent;
+
 /** Options of {@link S3Session}. */
-export interface S3SessionOptions extends S3Credentials, TransportOptions {
+export interface S3SessionOptions extends Partial<S3Credentials>, TransportOptions {
   /** The bucket every call of this session works on. */
   bucket: string;
-  /** Signing region. @default 'us-east-1' */
+  /**
+   * Credentials: static ones, or a provider such as `fromNodeProviderChain()` from
+   * `@aws-sdk/credential-providers`. Without them (and without `accessKeyId`), the default chain
+   * finds them as the AWS SDKs do: environment, profile, web identity, container, EC2.
+   */
+  credentials?: CredentialsOption | undefined;
+  /** The profile of the shared config files for the default chain (instead of `AWS_PROFILE`). */
+  profile?: string | undefined;
+  /**
+   * Signing region. Without it: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, else
+   * `us-east-1`; a bucket elsewhere is discovered from the store's answer either way.
+   */
   region?: string | undefined;
   /** Base URL of an S3-compatible store (`https://…`); AWS's regional endpoint when omitted. */
   endpoint?: string | undefined;
@@ -38,6 +66,8 @@ export interface S3SessionOptions extends S3Credentials, TransportOptions {
   partSizeBytes?: number | undefined;
   /** Called before each retry, for metrics and tests. */
   onRetry?: RetryListener | undefined;
+  /** Told when credentials are fetched or a refresh fails, and when the bucket's region is discovered. */
+  onDebug?: ((event: S3DebugEvent) => void) | undefined;
   /**
    * An undici `Dispatcher` to send every request through instead of the session's own connection
    * pool: a `ProxyAgent` for a proxy, a `MockAgent` in tests, a simulated store. It is told the
@@ -48,7 +78,7 @@ export interface S3SessionOptions extends S3Credentials, TransportOptions {
    * @example
    * ```ts
    * import { ProxyAgent } from 'undici';
-   * const s3 = new S3Session({ bucket, accessKeyId, secretAccessKey, dispatcher: new ProxyAgent('http://proxy:3128') });
+   * const s3 = new S3Session({ bucket, dispatcher: new ProxyAgent('http://proxy:3128') });
    * ```
    */
   dispatcher?: Dispatcher | undefined;
@@ -75,6 +105,9 @@ const KNOWN_OPTIONS = [
   'accessKeyId',
   'secretAccessKey',
   'sessionToken',
+  'credentials',
+  'profile',
+  'onDebug',
   'bucket',
   'region',
   'endpoint',
@@ -94,9 +127,14 @@ const REGION = /^[a-z0-9-]{1,64}$/;
 
 /** Validated options with defaults filled in. */
 export interface ResolvedS3Options {
-  credentials: S3Credentials;
+  credentials: CredentialsPlan;
   bucket: string;
+  /** The signing region to start with. */
   region: string;
+  /** True when the region came from the options or the environment; else the profile's is looked up. */
+  regionGiven: boolean;
+  profile: string | undefined;
+  onDebug: ((event: S3DebugEvent) => void) | undefined;
   endpoint: string | undefined;
   forcePathStyle: boolean | undefined;
   retry: RetryOptions;
@@ -107,17 +145,23 @@ export interface ResolvedS3Options {
   runtime: Runtime;
 }
 
-/** Checks every option and fills in defaults; throws `ConfigError` naming the first bad one. */
-export function resolveS3Options(options: S3SessionOptions): ResolvedS3Options {
+/**
+ * Checks every option and fills in defaults; throws `ConfigError` naming the first bad one. `env`
+ * is where the region is read when no option gives it.
+ */
+export function resolveS3Options(
+  options: S3SessionOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedS3Options {
   if (options === undefined || options === null || typeof options !== 'object') {
     throw new ConfigError(`S3Session: options must be an object, got ${describe(options)}`);
   }
   validateOptions(options, KNOWN_OPTIONS, 'S3Session');
-  requireString(options.accessKeyId, 'accessKeyId');
-  requireString(options.secretAccessKey, 'secretAccessKey');
-  if (options.sessionToken !== undefined) requireString(options.sessionToken, 'sessionToken');
+  const credentials = credentialsPlan(options);
   validateBucketName(options.bucket);
-  const region = options.region ?? S3_DEFAULTS.region;
+  const envRegion =
+    typeof env === 'object' && env !== null ? env.AWS_REGION || env.AWS_DEFAULT_REGION : undefined;
+  const region = options.region ?? envRegion ?? S3_DEFAULTS.region;
   if (typeof region !== 'string' || !REGION.test(region)) {
     throw new ConfigError(
       `region must be lower-case letters, digits and hyphens, got ${describe(region)}`,
@@ -144,19 +188,20 @@ export function resolveS3Options(options: S3SessionOptions): ResolvedS3Options {
   validateNumber(options.connectTimeoutMs, 'connectTimeoutMs', { min: 1 });
   validateNumber(options.idleTimeoutMs, 'idleTimeoutMs', { min: 1 });
   validateNumber(options.keepAliveTimeoutMs, 'keepAliveTimeoutMs', { min: 1 });
-  if (options.onRetry !== undefined && typeof options.onRetry !== 'function') {
-    throw new ConfigError('onRetry must be a function', 'onRetry');
+  for (const name of ['onRetry', 'onDebug'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new ConfigError(`${name} must be a function`, name);
+    }
   }
   validateDispatcher(options.dispatcher);
   validateRuntime(options.runtime);
   return {
-    credentials: {
-      accessKeyId: options.accessKeyId,
-      secretAccessKey: options.secretAccessKey,
-      sessionToken: options.sessionToken,
-    },
+    credentials,
     bucket: options.bucket,
     region,
+    regionGiven: options.region !== undefined || Boolean(envRegion),
+    profile: options.profile,
+    onDebug: options.onDebug,
     endpoint: options.endpoint,
     forcePathStyle: options.forcePathStyle,
     retry,
@@ -216,6 +261,57 @@ export function validateVersionId(versionId: unknown, option = 'versionId'): voi
   }
 }
 
+/**
+ * Where the credentials come from: `credentials` (static or a provider), the key options, or the
+ * default chain (with `profile`). Static ones are checked here, before any request.
+ */
+function credentialsPlan(options: S3SessionOptions): CredentialsPlan {
+  const keys = options.accessKeyId !== undefined || options.secretAccessKey !== undefined;
+  const given = options.credentials;
+  if (options.profile !== undefined) {
+    requireString(options.profile, 'profile');
+    if (keys || given !== undefined) {
+      throw new ConfigError(
+        'profile chooses a profile for the default credentials chain; it cannot be combined with credentials or accessKeyId',
+        'profile',
+      );
+    }
+  }
+  if (given !== undefined && (keys || options.sessionToken !== undefined)) {
+    throw new ConfigError(
+      'give credentials, or accessKeyId and secretAccessKey (with sessionToken), not both',
+      'credentials',
+    );
+  }
+  if (typeof given === 'function') return { kind: 'provider', provider: given };
+  const fixed = given ?? (keys || options.sessionToken !== undefined ? options : undefined);
+  if (fixed === undefined) return { kind: 'chain', profile: options.profile };
+  const where = given === undefined ? '' : 'credentials.';
+  if (typeof fixed !== 'object' || fixed === null) {
+    throw new ConfigError(
+      `credentials must be { accessKeyId, secretAccessKey, sessionToken? } or a provider function, got ${describe(fixed)}`,
+      'credentials',
+    );
+  }
+  requireString(fixed.accessKeyId, `${where}accessKeyId`);
+  requireString(fixed.secretAccessKey, `${where}secretAccessKey`);
+  if (fixed.sessionToken !== undefined) requireString(fixed.sessionToken, `${where}sessionToken`);
+  const expiration = 'expiration' in fixed ? fixed.expiration : undefined;
+  if (expiration !== undefined && !(expiration instanceof Date && Number.isFinite(expiration.getTime()))) {
+    throw new ConfigError(`${where}expiration must be a valid Date`, `${where}expiration`);
+  }
+  return {
+    kind: 'static',
+    credentials: {
+      accessKeyId: fixed.accessKeyId as string,
+      secretAccessKey: fixed.secretAccessKey as string,
+      sessionToken: fixed.sessionToken,
+      expiration,
+      source: { kind: 'options', description: 'the session options' },
+    },
+  };
+}
+
 function requireString(value: unknown, option: string): void {
   if (typeof value !== 'string' || value.length === 0) {
     throw new ConfigError(`${option} must be a non-empty string, got ${describe(value)}`, option);
@@ -223,19 +319,10 @@ function requireString(value: unknown, option: string): void {
 }
 
 /**
- * Options read from the standard AWS environment variables: `AWS_ACCESS_KEY_ID`,
- * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` (or `AWS_DEFAULT_REGION`) and
- * `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`).
+ * The S3 endpoint the environment names, the way the AWS SDKs read it: `AWS_ENDPOINT_URL_S3`, else
+ * `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
  */
-export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S3SessionOptions> {
-  const out: Partial<S3SessionOptions> = {};
-  const set = <K extends keyof S3SessionOptions>(key: K, value: S3SessionOptions[K] | undefined) => {
-    if (value !== undefined && value !== '') out[key] = value;
-  };
-  set('accessKeyId', env.AWS_ACCESS_KEY_ID);
-  set('secretAccessKey', env.AWS_SECRET_ACCESS_KEY);
-  set('sessionToken', env.AWS_SESSION_TOKEN);
-  set('region', env.AWS_REGION || env.AWS_DEFAULT_REGION);
-  set('endpoint', env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
-  return out;
+export function s3EndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return undefined;
+  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }

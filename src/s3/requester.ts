@@ -1,22 +1,28 @@
 /**
- * Sends one logical S3 call: builds the path and query, signs each attempt, retries per policy,
- * and turns error responses into typed errors. Everything above it speaks in keys and options.
+ * Sends one logical S3 call: builds the path and query, signs each attempt with the session's
+ * current credentials for the bucket's current region, retries per policy, and turns error
+ * responses into typed errors. Two answers are acted on at once, outside the retry budget, each at
+ * most once per call: credentials refused as expired or invalid are refreshed and the call resent;
+ * a store naming another region for the bucket is followed and the call re-signed. Everything
+ * above it speaks in keys and options.
  *
  * @module
  */
 import { createHash } from 'node:crypto';
-import { BodyNotReplayableError, S3funcError } from '../errors.js';
+import { BodyNotReplayableError, S3Error, S3funcError } from '../errors.js';
 import { abortReason } from '../http/abort.js';
 import { redactError } from '../http/redact.js';
 import type { PreparedBody } from '../http/request-body.js';
 import { discard } from '../http/response-body.js';
 import { withRetries } from '../http/retry.js';
 import type { RequestSafety } from '../http/retry-policy.js';
-import { type HttpResponse, type HttpTransport, toTransportError } from '../http/transport.js';
-import type { Addressing } from './addressing.js';
+import { type HttpResponse, toTransportError } from '../http/transport.js';
+import type { CredentialsCache } from './credentials/cache.js';
+import type { SourcedCredentials } from './credentials/types.js';
 import { errorFromResponse } from './error-response.js';
 import type { ResolvedS3Options } from './options.js';
 import { canonicalQuery, encodeKeyPath, signRequest, UNSIGNED_PAYLOAD } from './sigv4/index.js';
+import type { S3Site } from './site.js';
 
 /** One S3 call as the session describes it. */
 export interface S3Call {
@@ -37,18 +43,34 @@ export interface S3Call {
 /** Hex SHA-256 of the empty payload, signed for body-less requests. */
 const EMPTY_PAYLOAD_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
+/**
+ * S3 codes for credentials the store no longer accepts: temporary credentials past their
+ * expiration (`ExpiredToken`, 400 on AWS), a token it does not know or that was revoked
+ * (`InvalidToken`), or one it wants refreshed (`TokenRefreshRequired`).
+ */
+const REFRESH_CODES: ReadonlySet<string> = new Set(['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired']);
+/** Statuses on which a store names the bucket's region: a redirect, or a refused signature. */
+const REGION_STATUSES: ReadonlySet<number> = new Set([301, 307, 400, 403]);
+
+/** What an attempt did not do because of the call's own answer, and may do once. */
+interface CallState {
+  refreshed: boolean;
+  relocated: boolean;
+}
+
 /** Signs and sends S3 calls for one session. */
 export class S3Requester {
   constructor(
-    private readonly transport: HttpTransport,
-    private readonly addressing: Addressing,
+    private readonly site: S3Site,
+    private readonly credentials: CredentialsCache,
     private readonly options: ResolvedS3Options,
   ) {}
 
-  /** Path of a key (or of the bucket when `key` is undefined), encoded once. */
+  /** Path of a key (or of the bucket when `key` is undefined), encoded once, for the current addressing. */
   pathOf(key: string | undefined): string {
-    if (key !== undefined) return this.addressing.basePath + encodeKeyPath(key);
-    return this.addressing.pathStyle ? this.addressing.basePath.slice(0, -1) : this.addressing.basePath;
+    const addressing = this.site.addressing;
+    if (key !== undefined) return addressing.basePath + encodeKeyPath(key);
+    return addressing.pathStyle ? addressing.basePath.slice(0, -1) : addressing.basePath;
   }
 
   /**
@@ -57,33 +79,39 @@ export class S3Requester {
    * is retried like any other network failure.
    */
   send(call: S3Call): Promise<HttpResponse>;
-  send<T>(call: S3Call, read: (res: HttpResponse) => Promise<T>): Promise<T>;
-  send<T>(call: S3Call, read?: (res: HttpResponse) => Promise<T>): Promise<T | HttpResponse> {
-    const path = this.pathOf(call.key);
+  send<T>(call: S3Call, read: (res: HttpResponse, attempt: number) => Promise<T>): Promise<T>;
+  send<T>(
+    call: S3Call,
+    read?: (res: HttpResponse, attempt: number) => Promise<T>,
+  ): Promise<T | HttpResponse> {
     const query = compact(call.query);
     const queryString = canonicalQuery(query);
     const baseHeaders = compact(call.headers);
     const body = call.body;
     const payloadHash = payloadHashOf(body);
     if (body?.kind === 'bytes') baseHeaders['content-length'] = String(body.bytes.byteLength);
-    const { secretAccessKey, sessionToken } = this.options.credentials;
+    const state: CallState = { refreshed: false, relocated: false };
     return withRetries(
-      async () => {
-        // what this attempt must never let into an error: the credentials, and its own signature
-        const secrets = [secretAccessKey, sessionToken];
-        try {
-          return await this.#attempt(call, read, {
-            path,
-            query,
-            queryString,
-            baseHeaders,
-            body,
-            payloadHash,
-            secrets,
-          });
-        } catch (error) {
-          // our errors only: an abort rejects with the caller's own reason, which is theirs to keep
-          throw error instanceof S3funcError ? redactError(error, secrets) : error;
+      async (n) => {
+        await this.site.ready();
+        let credentials = await this.credentials.get(call.signal);
+        for (;;) {
+          // what this attempt must never let into an error: the credentials, and its own signature
+          const secrets = [credentials.secretAccessKey, credentials.sessionToken];
+          const prepared = { query, queryString, baseHeaders, body, payloadHash, secrets };
+          try {
+            return await this.#attempt(call, read && ((res) => read(res, n)), credentials, prepared);
+          } catch (error) {
+            // our errors only: an abort rejects with the caller's own reason, which is theirs to keep
+            if (!(error instanceof S3funcError)) throw error;
+            redactError(error, secrets);
+            if (this.#replayable(body) && this.#relocate(error, state)) continue;
+            if (this.#replayable(body) && this.#mustRefresh(error, state)) {
+              credentials = await this.credentials.rejected(credentials, call.signal);
+              continue;
+            }
+            throw error;
+          }
         }
       },
       {
@@ -98,11 +126,38 @@ export class S3Requester {
     );
   }
 
+  /** True unless the body is a stream already read: such a call cannot be sent again. */
+  #replayable(body: PreparedBody | undefined): boolean {
+    return !(body?.kind === 'stream' && body.consumed());
+  }
+
+  /** The store named another region for the bucket: follow it once per call. */
+  #relocate(error: S3funcError, state: CallState): boolean {
+    if (state.relocated || !(error instanceof S3Error) || !REGION_STATUSES.has(error.status)) return false;
+    const region = error.bucketRegion;
+    if (region === undefined) return false;
+    state.relocated = true;
+    return this.site.learn(region, error.s3Code, (event) => {
+      try {
+        this.options.onDebug?.({ type: 'bucket-region', bucket: this.site.bucket, ...event });
+      } catch {
+        // a listener that throws must not fail the request it observes
+      }
+    });
+  }
+
+  /** The store refused the credentials as expired or invalid: refresh them once per call. */
+  #mustRefresh(error: S3funcError, state: CallState): boolean {
+    if (state.refreshed || !(error instanceof S3Error) || !REFRESH_CODES.has(error.s3Code)) return false;
+    state.refreshed = true;
+    return true;
+  }
+
   async #attempt<T>(
     call: S3Call,
     read: ((res: HttpResponse) => Promise<T>) | undefined,
+    credentials: SourcedCredentials,
     prepared: {
-      path: string;
       query: Record<string, string>;
       queryString: string;
       baseHeaders: Record<string, string>;
@@ -111,25 +166,28 @@ export class S3Requester {
       secrets: (string | undefined)[];
     },
   ): Promise<T | HttpResponse> {
-    const { path, query, queryString, baseHeaders, body, payloadHash, secrets } = prepared;
+    const { query, queryString, baseHeaders, body, payloadHash, secrets } = prepared;
     if (body?.kind === 'stream' && body.consumed()) {
       throw new BodyNotReplayableError(call.operation, call.key, undefined);
     }
-    const headers = { ...baseHeaders, host: this.addressing.host };
+    const path = this.pathOf(call.key);
+    const host = this.site.addressing.host;
+    const headers = { ...baseHeaders, host };
     const signed = signRequest({
       method: call.method,
-      host: this.addressing.host,
+      host,
       path,
       query,
       headers,
       payloadHash,
-      credentials: this.options.credentials,
-      region: this.options.region,
+      credentials,
+      region: this.site.region,
       now: new Date(this.options.runtime.wallNow()),
     });
     Object.assign(headers, signed);
     secrets.push(/Signature=([0-9a-f]+)/.exec(signed.authorization ?? '')?.[1]);
-    const res = await this.transport
+    const res = await this.site
+      .transport()
       .request({
         method: call.method,
         path: queryString ? `${path}?${queryString}` : path,

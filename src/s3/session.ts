@@ -4,9 +4,9 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../errors.js';
+import { ConfigError, CredentialsError } from '../errors.js';
 import { type PreparedBody, prepareBody } from '../http/request-body.js';
-import { HttpTransport } from '../http/transport.js';
+import { discard } from '../http/response-body.js';
 import { CoordinationSession } from '../lock/session-base.js';
 import type {
   BodyInput,
@@ -36,7 +36,9 @@ import {
   validatePrefix,
   validateSignal,
 } from '../store/validate.js';
-import { type Addressing, resolveAddressing } from './addressing.js';
+import { type CredentialsCache, infoOf } from './credentials/cache.js';
+import { sessionCredentials } from './credentials/session-credentials.js';
+import type { CredentialsInfo } from './credentials/types.js';
 import { type DeleteObjectsResult, deleteInBatches } from './delete-objects.js';
 import { uploadStream } from './multipart.js';
 import { objectInfoFromHeaders, objectResponse, unquoteEtag } from './object-response.js';
@@ -44,11 +46,12 @@ import {
   type ResolvedS3Options,
   resolveS3Options,
   type S3SessionOptions,
-  s3OptionsFromEnv,
+  s3EndpointFromEnv,
   validateVersionId,
 } from './options.js';
 import { S3Requester } from './requester.js';
 import { encodeKeyPath, presignUrl } from './sigv4/index.js';
+import { S3Site } from './site.js';
 import { parseCopyObjectResult, parseListObjectsV2, parseListObjectVersions } from './xml/index.js';
 
 const PUT_OPTIONS = ['metadata', 'contentType', 'ifNoneMatch', 'ifMatch', 'contentLength', 'signal'] as const;
@@ -67,9 +70,14 @@ const DEFAULT_PRESIGN_EXPIRES_S = 900;
  * A session on one S3 bucket: object calls with retries, timeouts and abort signals, over one
  * keep-alive connection pool. No request is sent by the constructor.
  *
+ * Credentials come from `credentials` (static, or a provider such as the AWS SDK's
+ * `fromNodeProviderChain()`), from `accessKeyId`/`secretAccessKey`, or else from the default chain
+ * the AWS SDKs use (environment, profile, web identity, container, EC2), fetched on the first
+ * request and refreshed ahead of expiry, so locks held for days survive credential rotation.
+ *
  * @example
  * ```ts
- * const s3 = new S3Session({ bucket: 'my-bucket', region: 'eu-west-1', accessKeyId, secretAccessKey });
+ * const s3 = new S3Session({ bucket: 'my-bucket' }); // credentials and region as the AWS CLI finds them
  * await s3.putObject('hello.txt', 'Hello');
  * console.log(await (await s3.getObject('hello.txt')).text());
  * for await (const o of s3.listObjects({ prefix: 'logs/' })) console.log(o.key, o.size);
@@ -79,8 +87,6 @@ const DEFAULT_PRESIGN_EXPIRES_S = 900;
 export class S3Session extends CoordinationSession {
   /** The bucket this session works on. */
   readonly bucket: string;
-  /** The signing region. */
-  readonly region: string;
   /** What the lock core may rely on. */
   readonly capabilities: StoreCapabilities = {
     listVersions: true,
@@ -88,35 +94,67 @@ export class S3Session extends CoordinationSession {
     conditionalPut: true,
   };
   readonly #options: ResolvedS3Options;
-  readonly #addressing: Addressing;
-  /** `s3:{origin}/{bucket}`: what facts about the bucket are cached under. */
-  get storeId(): string {
-    return `s3:${this.#addressing.origin}/${this.bucket}`;
-  }
-  readonly #transport: HttpTransport;
+  readonly #site: S3Site;
+  readonly #credentials: CredentialsCache;
   readonly #requester: S3Requester;
 
-  constructor(options: S3SessionOptions) {
+  /**
+   * @param env the environment the default credentials chain and the region are read from
+   * @throws ConfigError for bad options, before any request
+   */
+  constructor(options: S3SessionOptions, env: NodeJS.ProcessEnv = process.env) {
     super();
-    this.#options = resolveS3Options(options);
+    this.#options = resolveS3Options(options, env);
     this.bucket = this.#options.bucket;
-    this.region = this.#options.region;
-    this.#addressing = resolveAddressing(this.#options);
-    this.#transport = new HttpTransport(
-      this.#addressing.origin,
-      this.#options.transport,
-      this.#options.dispatcher,
-    );
-    this.#requester = new S3Requester(this.#transport, this.#addressing, this.#options);
+    this.#site = new S3Site(this.#options, env);
+    this.#credentials = sessionCredentials(this.#options.credentials, {
+      env,
+      region: () => this.#site.region,
+      onEvent: this.#options.onDebug,
+    });
+    this.#requester = new S3Requester(this.#site, this.#credentials, this.#options);
   }
 
   /**
-   * A session configured from the standard AWS environment variables (`AWS_ACCESS_KEY_ID`,
-   * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, `AWS_ENDPOINT_URL_S3`), with
-   * `options` taking precedence.
+   * The region requests are signed for: the option, `AWS_REGION`, `AWS_DEFAULT_REGION`, the
+   * profile's (once the first request has read it), `us-east-1`, or the bucket's own once the store
+   * has named it.
+   */
+  get region(): string {
+    return this.#site.region;
+  }
+
+  /** `s3:{origin}/{bucket}`: what facts about the bucket are cached under. */
+  get storeId(): string {
+    return this.#site.storeId;
+  }
+
+  /**
+   * A session configured as the AWS SDKs configure themselves from the environment: the endpoint
+   * from `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`), and, like `new S3Session`, the region from
+   * `AWS_REGION`/`AWS_DEFAULT_REGION`/the profile and the credentials from the default chain
+   * (`AWS_ACCESS_KEY_ID`… first). `options` take precedence.
    */
   static fromEnv(options: Partial<S3SessionOptions> & { bucket: string }, env = process.env): S3Session {
-    return new S3Session({ ...s3OptionsFromEnv(env), ...options } as S3SessionOptions);
+    const endpoint = s3EndpointFromEnv(typeof env === 'object' && env !== null ? env : {});
+    return new S3Session(
+      { ...(endpoint === undefined ? {} : { endpoint }), ...options } as S3SessionOptions,
+      env,
+    );
+  }
+
+  /**
+   * Fetches the credentials if none are at hand (running the default chain or the provider), and
+   * says where they came from, with the access key id and the expiration: never the secret. Also
+   * settles the region, so `presign` can be used afterwards.
+   *
+   * @throws CredentialsError when no credentials can be had, naming every source tried
+   */
+  async resolveCredentials(options: CallOptions = {}): Promise<CredentialsInfo> {
+    validateOptions(options, ['signal'], 'resolveCredentials');
+    validateSignal(options.signal);
+    await this.#site.ready();
+    return infoOf(await this.#credentials.get(options.signal));
   }
 
   /**
@@ -163,16 +201,22 @@ export class S3Session extends CoordinationSession {
     conditional: boolean,
     signal: AbortSignal | undefined,
   ): Promise<PutObjectResult> {
-    const res = await this.#requester.sendAndDiscard({
-      operation: 'PutObject',
-      method: 'PUT',
-      key,
-      headers,
-      body,
-      safety: conditional ? 'unsafe' : 'idempotent',
-      signal,
-    });
-    return { etag: unquoteEtag(res.headers.etag), versionId: res.headers['x-amz-version-id'] };
+    const { res, attempts } = await this.#requester.send(
+      {
+        operation: 'PutObject',
+        method: 'PUT',
+        key,
+        headers,
+        body,
+        safety: conditional ? 'unsafe' : 'idempotent',
+        signal,
+      },
+      async (answer, attempt) => {
+        await discard(answer.body);
+        return { res: answer, attempts: attempt };
+      },
+    );
+    return { etag: unquoteEtag(res.headers.etag), versionId: res.headers['x-amz-version-id'], attempts };
   }
 
   /**
@@ -195,7 +239,7 @@ export class S3Session extends CoordinationSession {
       safety: 'idempotent',
       signal: options.signal,
     });
-    return objectResponse(key, res, 'GetObject', options.signal, this.#transport.idleTimeoutMs);
+    return objectResponse(key, res, 'GetObject', options.signal, this.#site.transport().idleTimeoutMs);
   }
 
   /** Fetches an object's facts and metadata without its body. 404 → `S3Error` with status 404. */
@@ -371,8 +415,12 @@ export class S3Session extends CoordinationSession {
   }
 
   /**
-   * A presigned URL that lets anyone holding it perform `method` on `key` until it expires.
+   * A presigned URL that lets anyone holding it perform `method` on `key` until it expires (and no
+   * longer than temporary credentials last). Signing needs credentials at hand: static ones always
+   * are; those of a provider or the default chain are after the first request or
+   * `await s3.resolveCredentials()`.
    * @param options.expiresIn seconds, 1 to 604800 (7 days). @default 900
+   * @throws CredentialsError when no credentials are at hand yet
    */
   presign(
     method: 'GET' | 'PUT' | 'HEAD' | 'DELETE',
@@ -388,13 +436,20 @@ export class S3Session extends CoordinationSession {
     validateKey(key);
     validateOptions(options, ['expiresIn', 'versionId'], 'presign');
     validateVersionId(options.versionId);
+    const credentials = this.#credentials.peek();
+    if (credentials === undefined) {
+      throw new CredentialsError(
+        'presign needs credentials at hand: call `await s3.resolveCredentials()` once first (they come from a provider or the default chain)',
+      );
+    }
+    const addressing = this.#site.addressing;
     return presignUrl({
       method,
-      origin: this.#addressing.origin,
-      host: this.#addressing.host,
+      origin: addressing.origin,
+      host: addressing.host,
       path: this.#requester.pathOf(key),
       query: options.versionId === undefined ? {} : { versionId: options.versionId },
-      credentials: this.#options.credentials,
+      credentials,
       region: this.region,
       expiresIn: options.expiresIn ?? DEFAULT_PRESIGN_EXPIRES_S,
       now: new Date(this.#options.runtime.wallNow()),
@@ -404,6 +459,7 @@ export class S3Session extends CoordinationSession {
   /** Creates the session's bucket (in the session's region). For tests and tools. */
   async createBucket(options: CallOptions = {}): Promise<void> {
     validateOptions(options, ['signal'], 'createBucket');
+    await this.#site.ready();
     const body =
       this.region === 'us-east-1'
         ? undefined
@@ -444,9 +500,9 @@ export class S3Session extends CoordinationSession {
     });
   }
 
-  /** Closes the connection pool (never a `dispatcher` given in the options). Calls made afterwards fail. Idempotent. */
+  /** Closes the connection pool. Calls made afterwards fail. Idempotent. */
   close(): Promise<void> {
-    return this.#transport.close();
+    return this.#site.close();
   }
 
   /** `await using s3 = new S3Session(…)` closes the pool at scope end. */

@@ -50,6 +50,12 @@ export interface PutObjectResult {
   etag: string;
   /** Version id when the bucket keeps versions. */
   versionId?: string | undefined;
+  /**
+   * How many attempts the write took (1: the first attempt answered). Above 1, an earlier attempt
+   * may have landed too (its answer was lost), so the object may have been written more than once.
+   * Set by the sessions that retry requests (S3); undefined elsewhere.
+   */
+  attempts?: number | undefined;
 }
 
 export interface GetObjectOptions extends CallOptions {

@@ -23,6 +23,7 @@ describe('s3func CLI', () => {
       ['lock', 'exec', '--help'],
       ['lock', 'status', '--help'],
       ['lock', 'break', '--help'],
+      ['lock', 'reset', '--help'],
       ['probe', '--help'],
     ]) {
       const r = await cli(args);
@@ -203,7 +204,7 @@ describe('s3func CLI', () => {
     expect((await a.finished).code).toBe(130);
   });
 
-  it('lock status shows the holder; lock break removes old tickets', async () => {
+  it('lock status shows the holder; lock break spares it while it lives and breaks it once dead', async () => {
     const holder = start(process.execPath, [
       'dist/cli.js',
       'lock',
@@ -212,29 +213,72 @@ describe('s3func CLI', () => {
       '--store',
       store,
       ...FAST,
+      '--lease',
+      '1s',
       '--',
       'sleep',
-      '30',
+      '10',
     ]);
     await waitUntilHeld('inspect-me');
     const table = await cli(['lock', 'status', 'inspect-me', '--store', store]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^ID\s+MODE\s+STATE\s+AGE\s+LEASE\s+HOLDER/);
-    expect(table.stdout).toMatch(/[0-9a-f]{13}\s+exclusive\s+holding\s+.*30\.0 s/);
+    expect(table.stdout).toMatch(/[0-9a-f]{13}\s+exclusive\s+holding\s+.*1\.0 s/);
     const json = JSON.parse((await cli(['lock', 'status', 'inspect-me', '--json', '--store', store])).stdout);
     expect(json.tickets).toHaveLength(1);
     expect(json.tickets[0].lease.owner).toMatch(/:\d+$/);
     const young = await cli(['lock', 'break', 'inspect-me', '--store', store]);
-    expect(young.stdout).toMatch(/no ticket .* older than 2 h/);
-    expect(await session.lockStatus('inspect-me')).toHaveLength(1);
+    expect(young.stdout).toMatch(/no dead contender .* older than 2 h/);
     await new Promise((r) => setTimeout(r, 50));
+    // old enough by its age, but its lease is renewed while the command watches it: spared (T2)
+    const spared = await cli(['lock', 'break', 'inspect-me', '--older-than', '10ms', '--store', store]);
+    expect(spared.stdout).toMatch(/no dead contender/);
+    expect(await session.lockStatus('inspect-me')).toHaveLength(1);
+    // killed without a chance to clean up: its lease stops changing, and the next break ends it
+    const exited = new Promise((resolve) => holder.child.once('exit', resolve));
+    holder.child.kill('SIGKILL');
+    await exited; // (its command, orphaned, ends on its own)
     const broken = await cli(['lock', 'break', 'inspect-me', '--older-than', '10ms', '--store', store]);
     expect(broken.stdout).toMatch(/^broke [0-9a-f]{13}$/m);
     expect(await session.lockStatus('inspect-me')).toEqual([]);
-    // the holder learns at its next renewal that its ticket is gone, stops the command: exit 76
-    const done = await holder.finished;
-    expect(done.code).toBe(76);
-    expect(done.stderr).toMatch(/lost/);
+  }, 60_000);
+
+  it('lock reset gives a conditional lock back to tickets, with tokens above its turns', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await cli([
+        'lock',
+        'exec',
+        'moving',
+        '--strategy',
+        'conditional',
+        '--store',
+        store,
+        ...FAST,
+        '--',
+        'true',
+      ]);
+      expect(r.code).toBe(0);
+    }
+    const reset = await cli(['lock', 'reset', 'moving', '--store', store]);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toMatch(
+      /^reset "moving": \d+ object\(s\) deleted; ticket tokens continue above 1026$/m,
+    );
+    const ticket = await cli([
+      'lock',
+      'exec',
+      'moving',
+      '--strategy',
+      'ticket',
+      '--store',
+      store,
+      ...FAST,
+      '--',
+      'sh',
+      '-c',
+      'echo "token=$S3FUNC_FENCING_TOKEN"',
+    ]);
+    expect(ticket.stdout).toMatch(/^token=1027$/m);
   }, 60_000);
 
   it('probe reports on the file store, as text and JSON', async () => {

@@ -3,7 +3,8 @@
 // (where Ceph 16 ignores If-None-Match) does not, so they run the ticket election, and an explicit
 // 'conditional' is refused before anything is written under the lock's name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { qualifyStore, type S3Session, StoreNotQualifiedError } from '../../src/index.js';
+import { createLock, qualifyStore, type S3Session, StoreNotQualifiedError } from '../../src/index.js';
+import type { ObjectStore, PutObjectOptions } from '../../src/store/types.js';
 import { createTestBucket, destroyTestBucket, listKeys } from '../support/s3-bucket.js';
 
 let plain: S3Session;
@@ -51,5 +52,54 @@ describe("strategy 'auto' on Ceph RGW", () => {
       StoreNotQualifiedError,
     );
     expect(await listKeys(versioned, { prefix: 'other.' })).toEqual([]);
+  });
+});
+
+/** The session, recording whether each fence write was create-only. */
+function recordingFences(session: S3Session): { store: ObjectStore; fenceWrites: (string | undefined)[] } {
+  const fenceWrites: (string | undefined)[] = [];
+  const putObject = (key: string, body: string | Uint8Array, options?: PutObjectOptions) => {
+    if (key.includes('.fence.')) fenceWrites.push(options?.ifNoneMatch);
+    return session.putObject(key, body, options);
+  };
+  const store = new Proxy(session, {
+    get(target, prop) {
+      if (prop === 'putObject') return putObject;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as ObjectStore;
+  return { store, fenceWrites };
+}
+
+describe('ticket fencing on Ceph RGW relies on create-only writes only where they qualified (T3)', () => {
+  const TICKET = { strategy: 'ticket', settleDelayMs: 30, pollIntervalMs: 40, cleanupOnExit: false } as const;
+
+  it('an unversioned bucket: fence writes are create-only', async () => {
+    const { store, fenceWrites } = recordingFences(plain);
+    const lock = createLock(store, 'fenced', TICKET);
+    expect(await lock.acquire()).toBe(true);
+    await lock.release();
+    expect(fenceWrites).toEqual(['*']);
+  });
+
+  it('a versioned bucket (Ceph 16 accepts If-None-Match there and ignores it): plain writes, tokens still unique', async () => {
+    const { store, fenceWrites } = recordingFences(versioned);
+    const tokens: number[] = [];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = 0; i < 3; i++) {
+          const lock = createLock(store, 'fenced', TICKET);
+          expect(await lock.acquire()).toBe(true);
+          tokens.push(lock.fencingToken as number);
+          await lock.release();
+        }
+      }),
+    );
+    expect(fenceWrites).toHaveLength(12);
+    expect(fenceWrites.every((w) => w === undefined)).toBe(true);
+    // in acquisition order, each token above the last
+    expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+    expect(new Set(tokens).size).toBe(12);
   });
 });

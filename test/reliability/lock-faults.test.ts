@@ -24,7 +24,7 @@ import { recordFigures, runLengthMs } from '../support/soak.js';
 import { finalStats, mergeStats, requireBuild, startWorker } from '../support/worker-process.js';
 
 const LEASE_MS = 5_000;
-const LOCK_OPTIONS = { leaseMs: LEASE_MS, settleDelayMs: 30, pollIntervalMs: 120 };
+const LOCK_OPTIONS = { leaseMs: LEASE_MS, settleDelayMs: 30, pollIntervalMs: 120 } as const;
 /** Background chaos: each request meets one of these with the given chance. */
 const CHAOS: { fault: Fault; probability: number }[] = [
   { fault: { kind: 'reset-before' }, probability: 0.03 },
@@ -124,130 +124,85 @@ async function chaosUntil(endMs: number): Promise<number> {
   return storms;
 }
 
-describe('locks through a faulty network', () => {
-  it('contenders stay safe under every fault kind, and nothing is orphaned once faults stop', async () => {
-    const name = 'chaos';
-    const logPath = join(dir, `${name}.log`);
-    const chaosMs = runLengthMs(12_000, 0.2);
-    const calmMs = 4_000;
-    const contenders = 6;
-    const started = Date.now();
-    planChaos(false);
-    const workers = chaosContenders(contenders, name, logPath, started + chaosMs + calmMs, LOCK_OPTIONS);
-    // chaos with a storm every few seconds, then calm
-    const storms = await chaosUntil(started + chaosMs);
-    const faults = { ...proxy.counts.byFault };
-    const requestsUnderChaos = proxy.counts.requests;
-
-    const stats = mergeStats(await Promise.all(workers.map(finalStats)));
-    const exits = await Promise.all(workers.map((w) => w.exited));
-    const stderr = workers.map((w) => w.stderr()).join('');
-
-    // a later waiter breaks whatever failed contenders left behind (after their leases ran out)
-    const broken = await sweepLock(direct, name, { leaseMs: LEASE_MS, timeoutMs: 4 * LEASE_MS });
-    const leftovers = await lockLeftovers(direct, name);
-    const log = checkLockLogFile(logPath);
-
-    recordFigures('lock-faults', {
-      durationMs: Date.now() - started,
-      contenders,
-      acquisitions: stats.acquisitions,
-      overlaps: log.overlaps.length,
-      tokenViolations: log.tokenViolations.length,
-      lostWhileHolding: stats.lost,
-      waitMs: summarise(stats.waitsMs),
-      errors: stats.errors,
-      retries: stats.retries,
-      requests: requestsUnderChaos,
-      faultsInjected: faults,
-      storms,
-      brokenBySweeper: broken.length,
-      fence: stats.fence,
-    });
-
-    expect(stderr).toBe('');
-    expect(exits.every((e) => e.code === 0)).toBe(true);
-    expect(stats.untyped).toEqual([]);
-    expect(log.malformed).toEqual([]);
-    expect(log.overlaps).toEqual([]);
-    expect(log.tokenViolations).toEqual([]);
-    expect(stats.fence.rejectedWhileHeld).toBe(0);
-    expect(leftovers).toEqual({ tickets: [], leases: [] });
-    // the run made progress through the faults, and the faults were there
-    expect(log.entries).toBeGreaterThan(8);
-    for (const kind of ['reset-before', 'reset-after', 'error', 'delay', 'stall', 'truncate'] as const)
-      expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
-    expect(storms).toBeGreaterThan(0);
-  });
-});
-
-describe('the conditional strategy through a faulty network', () => {
-  it('turn-taking contenders stay safe under every fault kind; once faults stop no turn runs and no lease is left', async () => {
-    // create-only turns meet every fault: a reset after the store acted answers a create's retry
-    // with 412 (the contender must find the turn is its own), a 503 storm fails creates outright
-    const name = 'chaos-turns';
-    const logPath = join(dir, `${name}.log`);
-    // renewals meet the faults too: a lease much shorter than the ticket suite's loses too many holds
-    const leaseMs = 4_000;
-    const chaosMs = runLengthMs(10_000, 0.2);
-    const calmMs = 3_000;
-    const started = Date.now();
-    planChaos(false);
+/**
+ * Six contender processes of one strategy through the chaos (a storm every few seconds) for 12 s,
+ * then 4 s of calm; then a later waiter breaks what failed contenders left behind (once their
+ * leases ran out) and `breakLocks` removes leases left by failed releases. Both strategies run the
+ * same scenario, lease and progress check (issue 14: under the same faults the conditional strategy
+ * must make at least as much progress as the ticket strategy).
+ */
+async function chaosScenario(strategy: 'ticket' | 'conditional') {
+  const name = `chaos-${strategy}`;
+  const logPath = join(dir, `${name}.log`);
+  const chaosMs = runLengthMs(12_000, 0.1);
+  const calmMs = 4_000;
+  const contenders = 6;
+  const started = Date.now();
+  planChaos(false);
+  const workers = chaosContenders(contenders, name, logPath, started + chaosMs + calmMs, {
+    ...LOCK_OPTIONS,
+    strategy,
     // checkpoints every 4 turns, so that collection runs under the faults too
-    const workers = chaosContenders(6, name, logPath, started + chaosMs + calmMs, {
-      strategy: 'conditional',
-      leaseMs,
-      pollIntervalMs: 120,
-      turns: { checkpointEvery: 4 },
-    });
-    const storms = await chaosUntil(started + chaosMs);
-    const quietAt = Date.now();
-    const faults = { ...proxy.counts.byFault };
-    const stats = mergeStats(await Promise.all(workers.map(finalStats)));
-    const exits = await Promise.all(workers.map((w) => w.exited));
-    const stderr = workers.map((w) => w.stderr()).join('');
-
-    // a later waiter breaks the turns failed contenders left running; breakLocks then removes the
-    // leases of releases whose lease delete failed, once two leases old
-    const sweeper = direct.lock(name, {
-      strategy: 'conditional',
-      leaseMs,
-      pollIntervalMs: 100,
-      cleanupOnExit: false,
-    });
-    expect(await sweeper.acquire({ timeoutMs: 6 * leaseMs })).toBe(true);
-    await sweeper.release();
-    // leases left by failed releases were last written before the faults stopped
-    await new Promise((r) => setTimeout(r, Math.max(0, quietAt + 2 * leaseMs + 500 - Date.now())));
-    await direct.breakLocks(name, { olderThanMs: 0 });
-    const log = checkLockLogFile(logPath);
-
-    recordFigures('lock-faults-conditional', {
-      durationMs: Date.now() - started,
-      acquisitions: stats.acquisitions,
-      overlaps: log.overlaps.length,
-      tokenViolations: log.tokenViolations.length,
-      lostWhileHolding: stats.lost,
-      waitMs: summarise(stats.waitsMs),
-      errors: stats.errors,
-      faultsInjected: faults,
-      storms,
-      fence: stats.fence,
-    });
-
-    expect(stderr).toBe('');
-    expect(exits.every((e) => e.code === 0)).toBe(true);
-    expect(stats.untyped).toEqual([]);
-    expect(log.malformed).toEqual([]);
-    expect(log.overlaps).toEqual([]);
-    expect(log.tokenViolations).toEqual([]);
-    expect(stats.fence.rejectedWhileHeld).toBe(0);
-    expect(await direct.lockStatus(name)).toEqual([]);
-    expect(await lockLeftovers(direct, name)).toEqual({ tickets: [], leases: [] });
-    expect(log.entries).toBeGreaterThan(8);
-    for (const kind of ['reset-before', 'reset-after', 'error', 'delay'] as const)
-      expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
+    ...(strategy === 'conditional' ? { turns: { checkpointEvery: 4 } } : {}),
   });
+  const storms = await chaosUntil(started + chaosMs);
+  const faults = { ...proxy.counts.byFault };
+  const requestsUnderChaos = proxy.counts.requests;
+  const stats = mergeStats(await Promise.all(workers.map(finalStats)));
+  const exits = await Promise.all(workers.map((w) => w.exited));
+  const stderr = workers.map((w) => w.stderr()).join('');
+
+  // a later waiter breaks whatever failed contenders left running (after their leases ran out);
+  // breakLocks then removes leases whose release failed to delete them (it watches them a lease)
+  const broke: string[] = [];
+  const sweeper = direct.lock(name, { ...LOCK_OPTIONS, strategy, pollIntervalMs: 100, cleanupOnExit: false });
+  sweeper.on('broke', (info) => broke.push(info.lockId));
+  expect(await sweeper.acquire({ timeoutMs: 6 * LEASE_MS })).toBe(true);
+  await sweeper.release();
+  broke.push(...(await direct.breakLocks(name, { olderThanMs: 0 })));
+  const log = checkLockLogFile(logPath);
+
+  recordFigures(`lock-faults-${strategy}`, {
+    durationMs: Date.now() - started,
+    contenders,
+    acquisitions: stats.acquisitions,
+    overlaps: log.overlaps.length,
+    tokenViolations: log.tokenViolations.length,
+    lostWhileHolding: stats.lost,
+    waitMs: summarise(stats.waitsMs),
+    errors: stats.errors,
+    retries: stats.retries,
+    requests: requestsUnderChaos,
+    faultsInjected: faults,
+    storms,
+    brokenBySweep: broke.length,
+    fence: stats.fence,
+  });
+
+  expect(stderr).toBe('');
+  expect(exits.every((e) => e.code === 0)).toBe(true);
+  expect(stats.untyped).toEqual([]);
+  expect(log.malformed).toEqual([]);
+  expect(log.overlaps).toEqual([]);
+  expect(log.tokenViolations).toEqual([]);
+  expect(stats.fence.rejectedWhileHeld).toBe(0);
+  expect(await direct.lockStatus(name)).toEqual([]);
+  expect(await lockLeftovers(direct, name)).toEqual({ tickets: [], leases: [] });
+  // the run made progress through the faults, and the faults were there
+  expect(log.entries).toBeGreaterThan(8);
+  for (const kind of ['reset-before', 'reset-after', 'error', 'delay', 'stall', 'truncate'] as const)
+    expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
+  expect(storms).toBeGreaterThan(0);
+}
+
+describe('locks through a faulty network', () => {
+  it('ticket contenders stay safe under every fault kind, and nothing is orphaned once faults stop', () =>
+    chaosScenario('ticket'));
+
+  // create-only turns meet every fault: a reset after the store acted answers a create's retry with
+  // 412 (the contender must find the turn is its own), a 503 storm fails creates outright
+  it('turn-taking contenders stay safe under the same faults; once faults stop no turn runs and no lease is left', () =>
+    chaosScenario('conditional'));
 });
 
 describe('what failed contenders leave behind is cleared by a later waiter', () => {

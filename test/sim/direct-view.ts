@@ -56,14 +56,22 @@ export class DirectView implements ObjectStore {
   ): Promise<PutObjectResult> {
     const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     const createOnly = options.ifNoneMatch === '*' && this.capabilities.conditionalPut;
+    let attempts = 0;
     const version = await this.#call<Version>(
       { method: 'PUT', key, createOnly },
       createOnly ? 'unsafe' : 'idempotent',
       options.signal,
       (respond) =>
         this.#store.servePut(key, text, { createOnly, metadata: { ...options.metadata } }, respond),
+      (n) => {
+        attempts = n;
+      },
     );
-    return { etag: version.etag, versionId: this.#store.params.versioned ? version.versionId : undefined };
+    return {
+      etag: version.etag,
+      versionId: this.#store.params.versioned ? version.versionId : undefined,
+      attempts,
+    };
   }
 
   async deleteObject(key: string, options: DeleteObjectOptions = {}): Promise<void> {
@@ -184,14 +192,21 @@ export class DirectView implements ObjectStore {
     safety: RequestSafety,
     signal: AbortSignal | undefined,
     serve: (respond: (served: Served<T>) => void) => void,
+    onAttempt?: (n: number) => void,
   ): Promise<T> {
-    return withRetries(() => this.#attempt(request, signal, serve), {
-      retry: { ...DEFAULT_RETRY, maxAttempts: this.#store.params.maxAttempts },
-      safety,
-      signal,
-      random: () => this.#runtime.random(),
-      sleep: (ms, s) => this.#runtime.sleep(ms, s),
-    });
+    return withRetries(
+      (n) => {
+        onAttempt?.(n);
+        return this.#attempt(request, signal, serve);
+      },
+      {
+        retry: { ...DEFAULT_RETRY, maxAttempts: this.#store.params.maxAttempts },
+        safety,
+        signal,
+        random: () => this.#runtime.random(),
+        sleep: (ms, s) => this.#runtime.sleep(ms, s),
+      },
+    );
   }
 
   #attempt<T>(

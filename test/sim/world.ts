@@ -213,16 +213,21 @@ export async function simulate(
   /** A process's handle on the store: a real S3Session over the simulated S3 endpoint, or a direct view. */
   const connect = (process: SimProcess, runtime: VirtualRuntime, renewalFailP = 0): ObjectStore =>
     config.store.protocol === 's3'
-      ? new S3Session({
-          bucket,
-          endpoint: 'http://s3.sim.invalid',
-          forcePathStyle: true,
-          accessKeyId: 'SIMACCESSKEY',
-          secretAccessKey: 'simulated-secret-access-key',
-          dispatcher: new SimS3Dispatcher(store, process, bucket, renewalFailP),
-          runtime,
-          retry: { maxAttempts: config.store.maxAttempts },
-        })
+      ? new S3Session(
+          {
+            bucket,
+            endpoint: 'http://s3.sim.invalid',
+            // given, so that no profile is read from disk (real I/O has no place on virtual time)
+            region: 'us-east-1',
+            forcePathStyle: true,
+            accessKeyId: 'SIMACCESSKEY',
+            secretAccessKey: 'simulated-secret-access-key',
+            dispatcher: new SimS3Dispatcher(store, process, bucket, renewalFailP),
+            runtime,
+            retry: { maxAttempts: config.store.maxAttempts },
+          },
+          {},
+        )
       : new DirectView(store, process, runtime, `sim:${bucket}`, renewalFailP);
 
   interface Contender {

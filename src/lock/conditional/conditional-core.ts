@@ -22,16 +22,16 @@ import {
   gallopFrontier,
   rememberFrontier,
 } from './frontier.js';
-import { collectTurns } from './gc.js';
+import { collectsAfter, collectTurns } from './gc.js';
 import { LeaseWatch } from './lease-watch.js';
 import { ensureMarker, type TurnSettings } from './marker.js';
 import { qualifyStore } from './qualify.js';
 import { type Blocker, TurnQueue } from './queue.js';
-import { createDone, createTurn, headTurn, readDone } from './turn-store.js';
+import { createDone, createTurn, ensureDone, headTurn, readDone, type TurnInfo } from './turn-store.js';
 
 /** Jitter applied to the poll interval, so waiters do not poll in lockstep. */
 const POLL_JITTER = 0.2;
-/** Creates tried before giving up (each 412 moves past a turn taken meanwhile). */
+/** Creates lost in a row (each 412 moves past a turn taken meanwhile) before backing off, or giving up if we may not wait. */
 const MAX_CREATES = 64;
 
 /** One lock on one name under the conditional strategy. */
@@ -50,6 +50,11 @@ export class ConditionalCore extends LockEngine {
   #releasing: Promise<void> | undefined;
   #lostError: LockLostError | undefined;
   #acquiredAtMs: number | undefined;
+  /**
+   * Numbers below our turn where a create of ours had no clear answer and the number was not ours
+   * when we looked: such a create can still land (a ghost turn of ours, with our lease).
+   */
+  readonly #ambiguous = new Set<number>();
 
   constructor(store: ObjectStore, keys: LockKeys, options: ResolvedLockOptions) {
     super(store, keys, options);
@@ -95,8 +100,8 @@ export class ConditionalCore extends LockEngine {
     const started = runtime.now();
     try {
       const settings = await this.#prepare(signal);
-      const { shortcut } = await this.#takeTurn(settings, signal);
-      const entered = await this.#wait(signal, blocking, deadline, shortcut);
+      const taken = await this.#takeTurn(settings, signal, blocking, deadline);
+      const entered = taken !== undefined && (await this.#wait(signal, blocking, deadline, taken.shortcut));
       if (!entered) {
         await this.#endTurn(false);
         this.#state = 'idle';
@@ -139,7 +144,7 @@ export class ConditionalCore extends LockEngine {
     this.#queue = undefined;
     this.#own = new OwnObjects();
     const lease = this.#startLease(lockId, signal);
-    const markerSentMs = this.options.runtime.now();
+    const markerSentMs = this.options.runtime.suspendAwareNow();
     const marker = ensureMarker(this.store, this.keys, this.options.turns, signal);
     // the marker exists before this listing: a ticket contender that did not see the marker when it
     // confirmed its win wrote its ticket a settle delay before, so this listing shows it
@@ -166,10 +171,12 @@ export class ConditionalCore extends LockEngine {
     this.refuseWhileExiting();
     const keeper = this.newKeeper(lockId, {
       own: this.#own,
-      // held: nobody ended our turn for us
+      // nobody ended our turn for us: while held, and while waiting (a waiter whose turn was ended
+      // must not enter; C4)
       check: async (checkSignal) =>
         this.#turn === undefined ||
         (await readDone(this.store, this.keys, this.#turn, checkSignal)) === undefined,
+      checkWhileAcquiring: true,
       onLost: (reason, cause) => this.#onLost(reason, cause),
       extra: () => ({ turn: this.#turn }),
     });
@@ -180,26 +187,43 @@ export class ConditionalCore extends LockEngine {
 
   /**
    * Round trip 2: create the turn after the frontier, beside a GET of the frontier's done marker.
-   * Resolves with what that GET found (the fast path's answer), or undefined.
+   * Resolves with what that GET found (the fast path's answer), or undefined when it gave up (turns
+   * kept being taken by others, and the acquisition may not wait: non-blocking, or its deadline).
+   *
+   * Our own trust in a frontier value, and in a create's answer, is timed on the suspend-aware clock:
+   * a machine that slept longer than the trust window wakes up distrusting both, so it never creates
+   * a number collection took meanwhile, nor uses a create that landed that late (C1).
    */
   async #takeTurn(
     settings: TurnSettings,
     signal: AbortSignal,
-  ): Promise<{ shortcut: Promise<Blocker[]> | undefined }> {
+    blocking: boolean,
+    deadline: number,
+  ): Promise<{ shortcut: Promise<Blocker[]> | undefined } | undefined> {
     const { runtime, mode, leaseMs } = this.options;
+    const clock = () => runtime.suspendAwareNow();
     const lockId = this.#lockId as string;
     const trustMs = settings.retentionMs / 4;
-    const fresh = (f: Frontier | undefined) => f !== undefined && runtime.now() - f.learnedAtMs <= trustMs;
+    const fresh = (f: Frontier | undefined) => f !== undefined && clock() - f.learnedAtMs <= trustMs;
+    const discover = () => discoverFrontier(this.store, this.keys, settings.checkpointEvery, clock, signal);
     let frontier = cachedFrontier(this.store, this.keys);
-    if (!fresh(frontier))
-      frontier = await discoverFrontier(this.store, this.keys, settings.checkpointEvery, runtime, signal);
+    if (!fresh(frontier)) frontier = await discover();
     let first = true;
-    for (let creates = 0; creates < MAX_CREATES; creates++) {
-      if (!fresh(frontier))
-        frontier = await discoverFrontier(this.store, this.keys, settings.checkpointEvery, runtime, signal);
+    /** Numbers where a create of ours had no clear answer: a later 412 there may be our own (C2). */
+    const ambiguous = this.#ambiguous;
+    ambiguous.clear();
+    for (let creates = 0; ; creates++) {
+      if (creates >= MAX_CREATES) {
+        // contention, not failure: give up if we may not wait, else back off and go on
+        if (!blocking || runtime.now() >= deadline) return undefined;
+        await this.#pause(signal, deadline);
+        creates = 0;
+        frontier = undefined;
+      }
+      if (!fresh(frontier)) frontier = await discover();
       const f = frontier as Frontier;
       const turn = f.turn + 1;
-      const sentAtMs = runtime.now();
+      const sentAtMs = clock();
       // a create that cannot land within a quarter of the retention is abandoned (R > C + L)
       const createSignal = this.#bounded(signal, trustMs);
       const queue = new TurnQueue(this.store, this.keys, turn, mode);
@@ -216,7 +240,7 @@ export class ConditionalCore extends LockEngine {
           { lockId, mode, leaseMs },
           createSignal.signal,
         );
-        owner = created === 'unsure' ? 'unknown' : created;
+        owner = created === 'unsure' || (created === 'taken' && ambiguous.has(turn)) ? 'unknown' : created;
       } catch (error) {
         if (signal.aborted) throw error;
         if (!isRetryableError(error) && !createSignal.signal.aborted) throw error;
@@ -225,12 +249,28 @@ export class ConditionalCore extends LockEngine {
         createSignal.done();
       }
       if (owner === 'unknown') {
+        ambiguous.add(turn);
         // a 412 answering a retry may mean our own first attempt landed, and a failed create may
-        // have landed: only a HEAD tells whose the turn is, or that the number is still free
+        // have landed (or land later: then it is a ghost of ours, ended while we wait): only a HEAD
+        // tells whose the turn is, or that the number is still free
         const head = await headTurn(this.store, this.keys, turn, signal);
         owner = head === undefined ? 'free' : head.lockId === lockId ? 'won' : 'taken';
+        if (owner === 'taken') ambiguous.delete(turn); // someone else's: ours can never land there
+      }
+      if (owner === 'won' && clock() - sentAtMs > trustMs) {
+        // answered later than a create may take (a suspend, a stalled network): the number may be
+        // one collection took meanwhile, so the turn is not used; it is ended, and we start afresh
+        await createDone(this.store, this.keys, turn, {
+          floor: 0,
+          entered: false,
+          broken: false,
+          by: lockId,
+        });
+        frontier = undefined;
+        continue;
       }
       if (owner === 'won') {
+        ambiguous.delete(turn);
         this.#turn = turn;
         this.#queue = queue;
         rememberFrontier(this.store, this.keys, { turn, learnedAtMs: sentAtMs });
@@ -241,9 +281,6 @@ export class ConditionalCore extends LockEngine {
       frontier = await gallopFrontier(this.store, this.keys, f, signal);
       rememberFrontier(this.store, this.keys, frontier);
     }
-    throw new LockStateError(
-      `lock ${JSON.stringify(this.keys.name)}: ${MAX_CREATES} turns were taken by others before ours could be created`,
-    );
   }
 
   /** A signal that aborts with `parent` or after `ms` of the runtime's time. */
@@ -280,6 +317,13 @@ export class ConditionalCore extends LockEngine {
         continue;
       }
       pending = undefined;
+      try {
+        // before entering too: a shared ghost of ours is no blocker of a shared turn, but it would
+        // hold up every exclusive turn behind it until our lease is gone
+        if ((await this.#endGhosts(queue, signal)) && blockers.length > 0) continue;
+      } catch (error) {
+        if (!isRetryableError(error) || signal.aborted) throw error; // tried again at the next poll
+      }
       if (blockers.length === 0) return true;
       const ids = blockers.map((b) => b.turn).join(',');
       if (ids !== lastBlockers) {
@@ -293,6 +337,39 @@ export class ConditionalCore extends LockEngine {
       if (!blocking || runtime.now() >= deadline) return false;
       await this.#pause(signal, deadline);
     }
+  }
+
+  /**
+   * Ends turns of ours we are not waiting with: a create whose client saw no clear answer, after
+   * which a HEAD found the number free or someone else's, and which landed after all. Its lease is
+   * ours, so nobody else would ever break it, and an exclusive turn behind it would wait for it as
+   * long as we live — while a shared waiter does not even count it among its blockers (C2; the
+   * model found the shared case). So every such number is read at each poll until it is settled:
+   * someone else's turn, or ours, which is then ended. True if one of ours was ended.
+   */
+  async #endGhosts(queue: TurnQueue, signal: AbortSignal): Promise<boolean> {
+    let ended = false;
+    for (const n of [...this.#ambiguous]) {
+      const facts = queue.facts(n) ?? (await headTurn(this.store, this.keys, n, signal));
+      if (facts === undefined) continue; // still free: it may land yet
+      this.#ambiguous.delete(n);
+      if (facts.lockId !== this.#lockId) continue;
+      await this.#endGhost(n, queue.floor, signal);
+      queue.noteOver(n);
+      ended = true;
+    }
+    return ended;
+  }
+
+  /** Ends a ghost turn `n` of ours (see `#endGhosts`); `floor` is what we know of the turns below. */
+  #endGhost(n: number, floor: number, signal?: AbortSignal): Promise<boolean> {
+    return createDone(
+      this.store,
+      this.keys,
+      n,
+      { floor: floor >= n ? n + 1 : floor, entered: false, broken: false, by: this.#lockId as string },
+      signal,
+    );
   }
 
   #pause(signal: AbortSignal, deadline: number): Promise<void> {
@@ -323,30 +400,42 @@ export class ConditionalCore extends LockEngine {
       throw error;
     }
     const dead = watched.filter((_, i) => verdicts[i]);
+    let ended = 0;
     for (const facts of dead) {
       // create-only: concurrent breakers agree, and a late release by the holder learns it was broken
-      await createDone(
-        this.store,
-        this.keys,
-        facts.turn,
-        {
-          floor: queue.floor >= facts.turn ? facts.turn + 1 : queue.floor,
-          entered: false,
-          broken: true,
-          by: this.#lockId as string,
-        },
-        signal,
-      );
-      queue.noteOver(facts.turn);
-      watch.forget(facts.turn);
-      if (facts.lockId !== undefined && facts.leaseMs !== undefined) {
-        await this.store
-          .deleteObject(leaseKey(this.keys, facts.lockId, facts.leaseMs), { signal })
-          .catch(() => {});
+      try {
+        await this.#breakTurn(queue, facts, watch, signal);
+      } catch (error) {
+        if (isRetryableError(error) && !signal.aborted) break; // judged again at the next poll
+        throw error;
       }
-      this.emit('broke', { lockId: facts.lockId ?? `turn ${facts.turn}`, reason: 'lease expired' });
+      ended++;
     }
-    return dead.length > 0;
+    return ended > 0;
+  }
+
+  /** Ends a dead contender's turn with a done marker saying so, and deletes its lease. */
+  async #breakTurn(queue: TurnQueue, facts: TurnInfo, watch: LeaseWatch, signal: AbortSignal): Promise<void> {
+    await createDone(
+      this.store,
+      this.keys,
+      facts.turn,
+      {
+        floor: queue.floor >= facts.turn ? facts.turn + 1 : queue.floor,
+        entered: false,
+        broken: true,
+        by: this.#lockId as string,
+      },
+      signal,
+    );
+    queue.noteOver(facts.turn);
+    watch.forget(facts.turn);
+    if (facts.lockId !== undefined && facts.leaseMs !== undefined) {
+      await this.store
+        .deleteObject(leaseKey(this.keys, facts.lockId, facts.leaseMs), { signal })
+        .catch(() => {});
+    }
+    this.emit('broke', { lockId: facts.lockId ?? `turn ${facts.turn}`, reason: 'lease expired' });
   }
 
   /**
@@ -383,14 +472,16 @@ export class ConditionalCore extends LockEngine {
   async #writeDone(turn: number, lockId: string, entered: boolean): Promise<void> {
     // an exclusive holder entered with every earlier turn over; anyone else knows only its floor
     const known = entered && this.options.mode === 'exclusive' ? turn : (this.#queue?.floor ?? 0);
-    const created = await createDone(this.store, this.keys, turn, {
-      floor: known >= turn ? turn + 1 : known,
-      entered,
-      broken: false,
-      by: lockId,
-    });
-    if (!created && (await readDone(this.store, this.keys, turn))?.by !== lockId)
-      this.#lostError ??= new LockLostError(this.keys.name, 'our turn was broken');
+    // through ambiguous failures too: a turn left without its done marker blocks every later turn
+    // for a lease, until a waiter breaks it; past a lease a waiter may have done so anyway
+    const ours = await ensureDone(
+      this.store,
+      this.keys,
+      turn,
+      { floor: known >= turn ? turn + 1 : known, entered, broken: false, by: lockId },
+      { runtime: this.options.runtime, budgetMs: this.options.leaseMs },
+    );
+    if (!ours) this.#lostError ??= new LockLostError(this.keys.name, 'our turn was broken');
   }
 
   #onLost(reason: string, cause?: unknown): void {
@@ -439,7 +530,11 @@ export class ConditionalCore extends LockEngine {
         this.#holder?.abort(new LockLostError(this.keys.name, 'released'));
         await this.#endTurn(true);
         const settings = this.#settings;
-        if (settings && turn !== undefined && turn % settings.checkpointEvery === 0) {
+        if (
+          settings &&
+          turn !== undefined &&
+          collectsAfter(turn, settings, () => this.options.runtime.random())
+        ) {
           const frontier = cachedFrontier(this.store, this.keys)?.turn ?? turn;
           await collectTurns(this.store, this.keys, settings, frontier, turn).catch(() => {});
         }

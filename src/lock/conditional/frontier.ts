@@ -9,15 +9,16 @@
  * A frontier value is trusted for `R/4` from the moment it was learned (for a search, its first
  * HEAD): every number above it was created after that moment, so collection (which takes only
  * turns older than `R`) cannot have taken any of them while a create sent from it can still land.
+ * That moment is read off the suspend-aware clock, which counts time the machine spent suspended: a
+ * monotonic clock stops then, and a value trusted on it outlived collection (finding C1 of issue 14).
  *
  * @module
  */
 import type { ObjectStore } from '../../store/types.js';
 import type { LockKeys } from '../names.js';
-import type { LockRuntime } from '../runtime.js';
 import { headTurn } from './turn-store.js';
 
-/** A frontier value and when it was learned (monotonic milliseconds). */
+/** A frontier value and when it was learned (on the suspend-aware clock: see `LockRuntime`). */
 export interface Frontier {
   turn: number;
   learnedAtMs: number;
@@ -34,10 +35,10 @@ export async function discoverFrontier(
   store: ObjectStore,
   keys: LockKeys,
   checkpointEvery: number,
-  runtime: LockRuntime,
+  clock: () => number,
   signal?: AbortSignal,
 ): Promise<Frontier> {
-  const learnedAtMs = runtime.now();
+  const learnedAtMs = clock();
   const exists = existsOn(store, keys, signal);
   const k = checkpointEvery;
   let known = 0; // a checkpoint index whose checkpoint exists (0: the marker)
@@ -121,4 +122,9 @@ export function rememberFrontier(store: ObjectStore, keys: LockKeys, frontier: F
     (frontier.learnedAtMs === old.learnedAtMs && frontier.turn > old.turn)
   )
     names.set(keys.name, frontier);
+}
+
+/** Forgets the cached frontier of `keys` (after a reset deleted its turns: see reset.ts). */
+export function forgetFrontier(store: ObjectStore, keys: LockKeys): void {
+  cache.get(store)?.delete(keys.name);
 }

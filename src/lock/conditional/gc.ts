@@ -1,28 +1,46 @@
 /**
  * Collection of old turns, run now and then by a releasing holder (best effort).
  *
- * Walking the listed turns upwards from the lowest, it deletes a turn (then its done marker) only
- * while every turn so far is over and older than the retention, stops at the first that is not,
- * never deletes a checkpoint (every `checkpointEvery`-th number, the marker included) and never
- * one of the newest `checkpointEvery` numbers below the frontier. So a collected turn has only
- * finished turns below it, and no number is ever created again (see frontier.ts). A listing may
- * omit only turns younger than its staleness, far younger than the retention: it cannot hide an
- * old running turn below one it shows.
+ * The rule: walking the turns upwards, a turn is deleted (then its done marker) only while every
+ * turn so far is over and older than the retention; the walk stops at the first that is not. A
+ * checkpoint (every `checkpointEvery`-th number, the marker included) is never deleted, nor is one of
+ * the newest `checkpointEvery` numbers below the frontier. So a collected turn has only finished
+ * turns below it, and no number is ever created again (see frontier.ts). A listing may omit only
+ * turns younger than its staleness, far younger than the retention: it cannot hide an old running
+ * turn below one it shows.
+ *
+ * Where the walk starts: checkpoints pile up below everything collected, one per block of
+ * `checkpointEvery` numbers, so a walk that listed from the bottom would page through them and, once
+ * they filled its page, collect nothing more (finding C3 of issue 14). Instead it starts at the
+ * first block not fully collected, found by a binary search over blocks: each block's last number
+ * is deleted only after the rest of its block (see `Batches`), and blocks are collected in order, so
+ * "block `j`'s last number is gone" holds exactly for the blocks below some `j`. From there the walk
+ * lists with `startAfter`, page after page, up to a cap per run that exceeds a block, so a run that
+ * was skipped (its holder crashed) is caught up by the next.
  *
  * Leases unchanged for two of their own durations belong to contenders that died (between writing
  * a lease and a turn, say) or whose release could not delete them; they are deleted too.
  *
  * @module
  */
+import { isNotFound } from '../../errors.js';
 import type { ObjectStore } from '../../store/types.js';
 import { deleteRefs } from '../lock-store.js';
-import { doneKey, type LockKeys, parseLeaseSuffix, parseTurnNumber, turnKey } from '../names.js';
+import { doneKey, type LockKeys, parseLeaseSuffix, turnKey } from '../names.js';
 import type { TurnSettings } from './marker.js';
+import { listQueue } from './turn-store.js';
 
 /** Slack on two leases' age: skew between the store's front ends. */
 const LEASE_SLACK_MS = 3000;
-/** Listed entries examined per collection. */
-const PAGE = 1000;
+/** Numbers examined per listing window (one page of turns and one of done markers). */
+const WINDOW = 1000;
+/** Deletes sent at once. */
+const BATCH = 100;
+
+/** Whether a release of `turn` runs collection: checkpoints always, any other turn one time in K. */
+export function collectsAfter(turn: number, settings: TurnSettings, random: () => number): boolean {
+  return turn % settings.checkpointEvery === 0 || random() < 1 / settings.checkpointEvery;
+}
 
 /**
  * Deletes what may go (see the module). Ages are measured on the store's clock: `releasedTurn`'s
@@ -40,46 +58,163 @@ export async function collectTurns(
   const k = settings.checkpointEvery;
   const nowMs = (await store.headObject(doneKey(keys, releasedTurn), { signal })).lastModified.getTime();
   const oldEnough = (d: Date) => nowMs - d.getTime() > settings.retentionMs;
-  const turns: { n: number; lastModified: Date }[] = [];
-  for await (const o of store.listObjects({ prefix: keys.turnPrefix, signal })) {
-    const n = parseTurnNumber(keys.turnPrefix, o.key);
-    if (n !== undefined) turns.push({ n, lastModified: o.lastModified });
-    if (turns.length >= PAGE) break;
-  }
-  const done = new Set<number>();
-  for await (const o of store.listObjects({ prefix: keys.donePrefix, signal })) {
-    const n = parseTurnNumber(keys.donePrefix, o.key);
-    if (n !== undefined) done.add(n);
-    if (done.size >= PAGE) break;
-  }
+  // never one of the newest K numbers below the frontier (the frontier search bisects that block)
+  const limit = frontier - k;
   let deleted = 0;
-  for (const { n, lastModified } of turns) {
-    if (n === 0) continue;
-    if (!done.has(n) || !oldEnough(lastModified) || n > frontier - k) break;
-    if (n % k === 0) continue; // a checkpoint: kept, and passed only because it is over
-    await deleteRefs(store, [{ key: turnKey(keys, n), versionId: undefined }], signal);
-    await deleteRefs(store, [{ key: doneKey(keys, n), versionId: undefined }], signal);
-    deleted++;
+  if (limit >= 1) {
+    const block = await firstUncollectedBlock(store, keys, k, limit, signal);
+    deleted = await walk(
+      store,
+      keys,
+      { k, limit, oldEnough, from: Math.max(1, block * k), cap: Math.max(4 * k, WINDOW) },
+      signal,
+    );
   }
-  const lowest = turns.find((t) => t.n !== 0 && t.n % k !== 0)?.n;
-  // done markers whose turn went before them (a collector stopped between the two deletes)
-  const listedTurns = new Set(turns.map((t) => t.n));
-  const orphans = [...done].filter(
-    (n) => n % k !== 0 && !listedTurns.has(n) && lowest !== undefined && n < lowest,
-  );
-  await deleteRefs(
-    store,
-    orphans.map((n) => ({ key: doneKey(keys, n), versionId: undefined })),
-    signal,
-  );
-  const deadLeases = [];
+  await deleteDeadLeases(store, keys, nowMs, signal);
+  return deleted;
+}
+
+/**
+ * The lowest block `j` (numbers `jK … (j+1)K − 1`) whose last number still exists, among blocks
+ * wholly at or below `limit`; one past the last such block when all are collected.
+ */
+async function firstUncollectedBlock(
+  store: ObjectStore,
+  keys: LockKeys,
+  k: number,
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const gone = async (block: number) => {
+    try {
+      await store.headObject(turnKey(keys, (block + 1) * k - 1), { signal });
+      return false;
+    } catch (error) {
+      if (isNotFound(error)) return true;
+      throw error;
+    }
+  };
+  // blocks 0 … last lie wholly at or below the limit; the answer is in 0 … last + 1
+  let lo = 0;
+  let hi = Math.floor((limit + 1) / k);
+  while (lo < hi) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (await gone(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface Walk {
+  k: number;
+  limit: number;
+  oldEnough: (d: Date) => boolean;
+  /** The first number to look at (a checkpoint, or 1). */
+  from: number;
+  /** Most turns deleted in one run. */
+  cap: number;
+}
+
+/** Walks up from `w.from`, deleting while the rule allows (see the module). Returns the turns deleted. */
+async function walk(
+  store: ObjectStore,
+  keys: LockKeys,
+  w: Walk,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const batches = new Batches(store, keys, signal);
+  let n = w.from;
+  try {
+    while (n <= w.limit && batches.deleted < w.cap) {
+      const through = Math.min(w.limit, n + WINDOW - 1);
+      const { turns, done } = await listQueue(store, keys, n, through, signal);
+      for (; n <= through; n++) {
+        const turn = turns.get(n);
+        if (!turn) {
+          // gone: collected (a walk that stopped between a turn and its done marker leaves the done
+          // marker, deleted here once old), or younger than the listing (then so is everything above)
+          // (C5: a young turn a stale listing missed keeps its young done marker)
+          const marker = done.get(n);
+          if (marker && w.oldEnough(marker)) await batches.orphanDone(n);
+          continue;
+        }
+        if (!done.has(n) || !w.oldEnough(turn.lastModified)) return batches.deleted;
+        if (n % w.k === 0) continue; // a checkpoint: kept, and passed only because it is over
+        if (batches.deleted >= w.cap) return batches.deleted;
+        await batches.add(n, (n + 1) % w.k === 0);
+      }
+    }
+    return batches.deleted;
+  } finally {
+    await batches.flush();
+  }
+}
+
+/**
+ * Deletes collected turns in ascending batches, each turn before its done marker. A block's last
+ * number goes alone, after everything below it: so "the last number of block `j` is gone" means
+ * the whole block is, whatever a crash interrupts (the search in `firstUncollectedBlock` relies on it).
+ */
+class Batches {
+  readonly #store: ObjectStore;
+  readonly #keys: LockKeys;
+  readonly #signal: AbortSignal | undefined;
+  #pending: number[] = [];
+  #orphans: number[] = [];
+  deleted = 0;
+
+  constructor(store: ObjectStore, keys: LockKeys, signal: AbortSignal | undefined) {
+    this.#store = store;
+    this.#keys = keys;
+    this.#signal = signal;
+  }
+
+  async add(turn: number, lastOfBlock: boolean): Promise<void> {
+    if (lastOfBlock) await this.flush();
+    this.#pending.push(turn);
+    this.deleted++;
+    if (lastOfBlock || this.#pending.length >= BATCH) await this.flush();
+  }
+
+  /** A done marker whose turn is already gone. */
+  async orphanDone(turn: number): Promise<void> {
+    this.#orphans.push(turn);
+    if (this.#orphans.length >= BATCH) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const turns = this.#pending;
+    const orphans = this.#orphans;
+    this.#pending = [];
+    this.#orphans = [];
+    const ref = (key: string) => ({ key, versionId: undefined });
+    await deleteRefs(
+      this.#store,
+      turns.map((n) => ref(turnKey(this.#keys, n))),
+      this.#signal,
+    );
+    await deleteRefs(
+      this.#store,
+      [...turns, ...orphans].map((n) => ref(doneKey(this.#keys, n))),
+      this.#signal,
+    );
+  }
+}
+
+/** Leases unchanged for two of their own durations, by the store's clock (see the module). */
+async function deleteDeadLeases(
+  store: ObjectStore,
+  keys: LockKeys,
+  nowMs: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const dead = [];
   for await (const o of store.listObjects({ prefix: keys.leasePrefix, signal })) {
     const lease = parseLeaseSuffix(o.key.slice(keys.leasePrefix.length));
     // a live contender rewrites its lease every third of one: two unchanged leases (plus slack for
     // front-end skew) mean it died or lost its lock; without its lease a running turn is broken
     if (lease && nowMs - o.lastModified.getTime() > 2 * lease.leaseMs + LEASE_SLACK_MS)
-      deadLeases.push({ key: o.key, versionId: undefined });
+      dead.push({ key: o.key, versionId: undefined });
   }
-  await deleteRefs(store, deadLeases, signal);
-  return deleted;
+  await deleteRefs(store, dead, signal);
 }

@@ -6,9 +6,11 @@
  */
 import type { ObjectStore } from '../../store/types.js';
 import { type BreakOptions, type InspectOptions, leaseInfo, type TicketStatus } from '../inspect.js';
-import { deleteRefs, listLeases } from '../lock-store.js';
+import { LeaseObserver, type ListedLease } from '../lease-observer.js';
+import { deleteRefs, listLeases, listLeasesTimed } from '../lock-store.js';
 import type { LockKeys } from '../names.js';
-import { createDone, headTurn, listQueue } from './turn-store.js';
+import { LeaseWatch } from './lease-watch.js';
+import { createDone, headTurn, listQueue, type TurnInfo } from './turn-store.js';
 
 /** The running turns of `keys` (see the module). Listings are hints: a status, never a decision. */
 export async function inspectTurns(
@@ -48,48 +50,78 @@ export async function inspectTurns(
 }
 
 /**
- * `breakLocks` for a conditional-strategy name: ends the running turns whose lease object is
- * missing or unchanged for longer than `olderThanMs` (never sooner than twice the turn's own lease:
- * a live contender rewrites it every third of one), with a done marker saying so, and deletes lease
+ * `breakLocks` for a conditional-strategy name: ends the running turns older than `olderThanMs`
+ * (by the turn's listing timestamp) whose contender is dead by the waiters' rule — its lease, read
+ * by HEAD, stays unchanged (or missing) for the lease's full duration on our monotonic clock while
+ * this call watches it — with a done marker saying so, and deletes their leases; and deletes lease
  * objects as old that belong to no running turn (a release whose lease delete failed, a contender
- * that died between its lease and its turn). Ages are judged on the store's timestamps against our
- * wall clock. Returns the lock ids whose turns or leases were removed.
+ * that died between its lease and its turn) once they stand unchanged as long. A turn whose lease
+ * is renewed is never ended, however old (findings T2 and C4 of issue 14). Returns the lock ids
+ * whose turns or leases were removed.
  */
 export async function breakOldTurns(
   store: ObjectStore,
   keys: LockKeys,
   options: BreakOptions,
 ): Promise<string[]> {
-  const { signal } = options;
-  const [queue, leases] = await Promise.all([
+  const { signal, runtime } = options;
+  const [queue, first] = await Promise.all([
     listQueue(store, keys, 1, Number.MAX_SAFE_INTEGER, signal),
-    listLeases(store, keys, signal),
+    listLeasesTimed(store, keys, runtime, signal),
   ]);
-  const old = (d: Date, leaseMs: number) =>
-    options.wallNowMs - d.getTime() > Math.max(options.olderThanMs, 2 * leaseMs);
+  const old = (d: Date) => options.wallNowMs - d.getTime() > options.olderThanMs;
   const running = new Set<string>();
-  const broken: string[] = [];
+  const candidates: TurnInfo[] = [];
   for (const [turn, listed] of queue.turns) {
     if (queue.done.has(turn)) continue;
     const facts = await headTurn(store, keys, turn, signal);
-    if (!facts?.lockId || facts.lockId === options.exceptLockId) continue;
-    const lease = leases.get(facts.lockId);
-    const leaseMs = facts.leaseMs ?? 0;
-    const dead = lease ? old(lease.lastModified, leaseMs) : old(listed.lastModified, leaseMs);
-    if (!dead) {
-      running.add(facts.lockId);
-      continue;
-    }
-    await createDone(store, keys, turn, { floor: 0, entered: false, broken: true, by: 'breakLocks' }, signal);
-    if (lease) await deleteRefs(store, [{ key: lease.key, versionId: undefined }], signal);
-    broken.push(facts.lockId);
+    if (!facts?.lockId) continue; // collected meanwhile, or not written by s3func: never broken
+    running.add(facts.lockId);
+    if (facts.lockId !== options.exceptLockId && old(listed.lastModified)) candidates.push(facts);
   }
-  for (const lease of leases.values()) {
-    if (running.has(lease.lockId) || broken.includes(lease.lockId) || lease.lockId === options.exceptLockId)
-      continue;
-    if (!old(lease.lastModified, lease.leaseMs)) continue;
-    await deleteRefs(store, [{ key: lease.key, versionId: undefined }], signal);
+  const orphans = [...first.leases.values()].filter(
+    (l) => !running.has(l.lockId) && l.lockId !== options.exceptLockId && old(l.lastModified),
+  );
+  if (candidates.length === 0 && orphans.length === 0) return [];
+
+  const watch = new LeaseWatch();
+  const observer = new LeaseObserver();
+  await Promise.all(candidates.map((f) => watch.expired(store, keys, f, runtime, signal as AbortSignal)));
+  observer.observe(first.leases, first.times);
+  await runtime.sleep(
+    Math.max(options.staleMs, ...candidates.map((f) => f.leaseMs ?? 0), ...orphans.map((l) => l.leaseMs)),
+    signal,
+  );
+  const [verdicts, second] = await Promise.all([
+    Promise.all(candidates.map((f) => watch.expired(store, keys, f, runtime, signal as AbortSignal))),
+    listLeasesTimed(store, keys, runtime, signal),
+  ]);
+  observer.observe(second.leases, second.times);
+
+  const broken: string[] = [];
+  for (const [i, facts] of candidates.entries()) {
+    if (!verdicts[i]) continue;
+    const lockId = facts.lockId as string;
+    const ended = await createDone(
+      store,
+      keys,
+      facts.turn,
+      { floor: 0, entered: false, broken: true, by: 'breakLocks' },
+      signal,
+    );
+    if (!ended) continue; // it ended meanwhile (released, or broken by a waiter)
+    await deleteRefs(store, leaseRefs(second.leases.get(lockId) ?? first.leases.get(lockId)), signal);
+    broken.push(lockId);
+  }
+  for (const lease of orphans) {
+    if (!second.leases.has(lease.lockId) || observer.state(lease.lockId) !== 'expired') continue;
+    await deleteRefs(store, leaseRefs(lease), signal);
     broken.push(lease.lockId);
   }
   return broken;
+}
+
+/** Every lease key a listing showed for one contender. */
+function leaseRefs(lease: ListedLease | undefined): { key: string; versionId: undefined }[] {
+  return (lease?.keys ?? []).map((key) => ({ key, versionId: undefined }));
 }

@@ -51,8 +51,9 @@ export async function readMarker(
   store: ObjectStore,
   keys: LockKeys,
   signal?: AbortSignal,
+  options: { fresh?: boolean } = {},
 ): Promise<TurnSettings | undefined> {
-  const known = cache.get(store)?.get(keys.name);
+  const known = options.fresh ? undefined : cache.get(store)?.get(keys.name);
   if (known) return known;
   let text: string;
   try {
@@ -162,4 +163,9 @@ export function resolveTurnOptions(options: TurnOptions | undefined, where: stri
     );
   }
   return { checkpointEvery, retentionMs };
+}
+
+/** Forgets the cached marker of `keys` (after a reset deleted it: see reset.ts). */
+export function forgetMarker(store: ObjectStore, keys: LockKeys): void {
+  cache.get(store)?.delete(keys.name);
 }

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { NetworkError } from '../../errors.js';
+import { isRetryableError, NetworkError, S3funcError } from '../../errors.js';
 import { cleanUp, detectVersioning, raceIfNoneMatch, verdictOf } from '../../probe/probe.js';
 import type { ObjectStore } from '../../store/types.js';
 import { newLockId } from '../names.js';
@@ -56,6 +56,17 @@ export function qualifyStore(store: ObjectStore, options: QualifyOptions = {}): 
 }
 
 async function measure(store: ObjectStore, options: QualifyOptions): Promise<Qualification> {
+  try {
+    return await race(store, options);
+  } catch (error) {
+    // a refusal that will not change by trying again (no permission to write the probe's objects,
+    // say) is a verdict: the store cannot be shown to qualify. Failures that may pass are not.
+    if (isRetryableError(error) || options.signal?.aborted || !(error instanceof S3funcError)) throw error;
+    return { qualified: false, reason: `the qualification race could not run: ${error.message}` };
+  }
+}
+
+async function race(store: ObjectStore, options: QualifyOptions): Promise<Qualification> {
   if (!store.capabilities.conditionalPut) {
     return { qualified: false, reason: 'it offers no create-only writes (If-None-Match: *)' };
   }
@@ -78,7 +89,17 @@ async function measure(store: ObjectStore, options: QualifyOptions): Promise<Qua
           { method: 'PUT', sent: true },
         );
       }
-      const race = await raceIfNoneMatch(store, prefix, racers, 1, signal, round++);
+      // a signal of its own: the racers' abort listeners must not pile up on the caller's signal
+      // beside its own requests (the ticket strategy qualifies beside its ticket writes), where
+      // more than 10 make Node print a MaxListenersExceededWarning
+      const race = await raceIfNoneMatch(
+        store,
+        prefix,
+        racers,
+        1,
+        signal && AbortSignal.any([signal]),
+        round++,
+      );
       if (!race.supported || race.multipleWinners > 0) return verdictOf(false, race);
       exactlyOne += race.exactlyOne;
     }

@@ -36,6 +36,11 @@ export function knownFloor(store: ObjectStore, keys: LockKeys): number {
   return bounds.get(store)?.get(keys.name) ?? 1;
 }
 
+/** Forgets what this process knew of `keys`'s turns (after a reset deleted them: see reset.ts). */
+export function forgetFloor(store: ObjectStore, keys: LockKeys): void {
+  bounds.get(store)?.delete(keys.name);
+}
+
 function rememberFloor(store: ObjectStore, keys: LockKeys, floor: number): void {
   let names = bounds.get(store);
   if (!names) {
@@ -107,7 +112,7 @@ export class TurnQueue {
     }
     const listed = await listQueue(this.#store, this.#keys, this.#floor, this.turn, signal);
     for (const [n, t] of listed.turns) this.#known.set(n, t);
-    for (const n of listed.done) this.#over.add(n);
+    for (const n of listed.done.keys()) this.#over.add(n);
     this.#raise(this.#floor);
     await this.#resolveUnlisted(listed.turns, signal);
     // the lowest are read consistently, together: a listing may lag behind their release

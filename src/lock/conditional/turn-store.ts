@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { isNotFound, PreconditionFailedError } from '../../errors.js';
+import { isNotFound, isRetryableError, PreconditionFailedError } from '../../errors.js';
 import type { ObjectStore } from '../../store/types.js';
 import { doneKey, type LockKeys, parseTurnNumber, turnKey } from '../names.js';
+import type { LockRuntime } from '../runtime.js';
 import { type LockMode, modeOfDigest, TICKET_BODY } from '../ticket.js';
 
 /** A turn, as a HEAD shows it. */
@@ -137,6 +138,46 @@ export async function createDone(
   }
 }
 
+/** Attempts of {@link ensureDone} at most (each with the session's own retries). */
+export const DONE_ATTEMPTS = 8;
+
+/**
+ * Ends turn `n` with our done marker, trying again through failures that leave a create's fate
+ * unknown (a reset, a timeout, a 5xx: it may have landed, or not) until `budgetMs` of `runtime.now()`
+ * have passed or `signal` aborts. A turn left without its done marker blocks every later turn until
+ * a waiter breaks it, a whole lease later, so a release must not give up after one ambiguous
+ * answer; and the session does not resend a create-only PUT after one (a resent create can meet its
+ * own first attempt). Here it is safe to: done markers are create-only and immutable, and every
+ * marker for one turn tells the truth (the turn is over), so a retry that lands, or a first attempt
+ * that landed late, changes nothing but who wrote it. A 412 may answer our own earlier attempt: the
+ * marker's `by` tells.
+ *
+ * Resolves true when the turn's marker is ours (`done.by`), false when another contender's is
+ * there (a breaker's); rejects with the last error when the budget ran out.
+ */
+export async function ensureDone(
+  store: ObjectStore,
+  keys: LockKeys,
+  turn: number,
+  done: DoneInfo,
+  options: { runtime: LockRuntime; budgetMs: number; signal?: AbortSignal | undefined },
+): Promise<boolean> {
+  const { runtime, budgetMs, signal } = options;
+  const started = runtime.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (await createDone(store, keys, turn, done, signal)) return true;
+      // 412: a marker exists, perhaps from an earlier attempt of ours
+      return (await readDone(store, keys, turn, signal))?.by === done.by;
+    } catch (error) {
+      if (!isRetryableError(error) || signal?.aborted) throw error;
+      const waitMs = Math.min(1_000, 50 * 2 ** attempt) * (0.5 + runtime.random() / 2);
+      if (attempt >= DONE_ATTEMPTS || runtime.now() - started + waitMs >= budgetMs) throw error;
+      await runtime.sleep(waitMs, signal);
+    }
+  }
+}
+
 /** A turn as a listing shows it. */
 export interface ListedTurn {
   mode: LockMode;
@@ -145,8 +186,9 @@ export interface ListedTurn {
 
 /**
  * Turns listed from number `from` up to and including `through` (the listing stops there), and the
- * numbers with a done marker listed in the same range. A listing is a hint: a turn it omits may
- * exist; a done marker it shows exists or existed, and either way the turn is over.
+ * numbers with a done marker listed in the same range (with the marker's timestamp). A listing is a
+ * hint: a turn it omits may exist; a done marker it shows exists or existed, and either way the turn
+ * is over.
  */
 export async function listQueue(
   store: ObjectStore,
@@ -154,11 +196,11 @@ export async function listQueue(
   from: number,
   through: number,
   signal?: AbortSignal,
-): Promise<{ turns: Map<number, ListedTurn>; done: Set<number> }> {
+): Promise<{ turns: Map<number, ListedTurn>; done: Map<number, Date> }> {
   const startAfter = (key: (k: LockKeys, n: number) => string) =>
     from > 0 ? key(keys, from - 1) : undefined;
   const turns = new Map<number, ListedTurn>();
-  const done = new Set<number>();
+  const done = new Map<number, Date>();
   const [turnPage, donePage] = await Promise.all([
     collect(store, keys.turnPrefix, startAfter(turnKey), from, through, signal),
     collect(store, keys.donePrefix, startAfter(doneKey), from, through, signal),
@@ -170,7 +212,7 @@ export async function listQueue(
   }
   for (const o of donePage) {
     const n = parseTurnNumber(keys.donePrefix, o.key);
-    if (n !== undefined && n >= from && n <= through) done.add(n);
+    if (n !== undefined && n >= from && n <= through) done.set(n, o.lastModified);
   }
   return { turns, done };
 }

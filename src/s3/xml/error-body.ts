@@ -16,6 +16,10 @@ export interface ErrorBody {
   hostId?: string | undefined;
   /** The key the error is about, when the store says (AWS does for `NoSuchKey`). */
   key?: string | undefined;
+  /** The region the store expected (AWS's `AuthorizationHeaderMalformed`). */
+  region?: string | undefined;
+  /** Where the bucket must be addressed (AWS's `PermanentRedirect`, `TemporaryRedirect`). */
+  endpoint?: string | undefined;
 }
 
 /**
@@ -48,6 +52,8 @@ export function readErrorElement(element: XmlElement): ErrorBody {
     requestId: field(element, 'RequestId'),
     hostId: field(element, 'HostId'),
     key: field(element, 'Key'),
+    region: field(element, 'Region'),
+    endpoint: field(element, 'Endpoint'),
   };
 }
 

@@ -40,7 +40,8 @@ describe('isRetryable', () => {
     ['429', s3(429, 'TooManyRequests'), true, true],
     ['408', s3(408, 'RequestTimeout'), true, false],
     ['400 RequestTimeout (server gave up reading the body)', s3(400, 'RequestTimeout'), true, false],
-    ['409 ConditionalRequestConflict', s3(409, 'ConditionalRequestConflict'), true, false],
+    // AWS: the conditional write met a concurrent one and was not applied; "you should retry" (R1)
+    ['409 ConditionalRequestConflict', s3(409, 'ConditionalRequestConflict'), true, true],
     ['403 RequestTimeTooSkewed', s3(403, 'RequestTimeTooSkewed'), true, false],
     ['a SlowDown under another status', s3(400, 'SlowDown'), true, true],
     ['404 NoSuchKey', s3(404, 'NoSuchKey'), false, false],

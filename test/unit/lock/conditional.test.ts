@@ -4,6 +4,7 @@
  * is the simulation's job: test/sim/conditional.test.ts; processes on Ceph: test/integration.)
  */
 
+import { getEventListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,9 @@ import {
   FileSession,
   MemorySession,
   NetworkError,
+  PreconditionFailedError,
   qualifyStore,
+  S3Error,
   StoreNotQualifiedError,
   StrategyConflictError,
 } from '../../../src/index.js';
@@ -185,6 +188,105 @@ describe('conditional strategy: acquisition', () => {
   });
 });
 
+describe('conditional strategy: requests that land late', () => {
+  it('a create whose client saw a failure, and which landed after a HEAD found the number free, is ours (C2)', async () => {
+    const memory = new MemorySession();
+    const store = new WrappedStore(memory);
+    const turn1 = turnKey(lockKeys('ghost'), 1);
+    let ghost: { body: string; metadata: Record<string, string> } | undefined;
+    const original = store.putObject.bind(store);
+    // the first create of turn 1 reaches the store but its client sees a network failure; it lands
+    // only after the client's HEAD found the number free
+    store.putObject = async (key, body, options = {}) => {
+      if (key === turn1 && ghost === undefined) {
+        ghost = { body: String(body), metadata: { ...options.metadata } };
+        throw new NetworkError('socket hang up', { method: 'PutObject', key, sent: true });
+      }
+      try {
+        return await original(key, body, options);
+      } catch (error) {
+        // as an S3 session reports a 412 on a request's first attempt
+        if (error instanceof PreconditionFailedError) error.attempts = 1;
+        throw error;
+      }
+    };
+    const originalHead = store.headObject.bind(store);
+    store.headObject = async (key, options) => {
+      try {
+        return await originalHead(key, options);
+      } finally {
+        if (key === turn1 && ghost && !(await exists(memory, turn1)))
+          await memory.putObject(turn1, ghost.body, { metadata: ghost.metadata, ifNoneMatch: '*' });
+      }
+    };
+    const lock = createLock(store, 'ghost', FAST);
+    // the old code took turn 2 and waited for its own ghost, turn 1, for ever
+    expect(await lock.acquire({ timeoutMs: 2000 })).toBe(true);
+    expect(lock.fencingToken).toBe(1);
+    expect(await keys(memory, 'ghost.turn.')).toHaveLength(2); // the marker and turn 1
+    await lock.release();
+  });
+});
+
+describe('conditional strategy: a release whose done marker meets a failure', () => {
+  /** The first `times` creates of turn 1's done marker fail as `how` says; later ones go through. */
+  function failingDone(how: 'before' | 'after' | 'server', times = 1) {
+    const memory = new MemorySession();
+    const store = new WrappedStore(memory);
+    const done1 = doneKey(lockKeys('rel'), 1);
+    let failures = 0;
+    const original = store.putObject.bind(store);
+    store.putObject = async (key, body, options = {}) => {
+      if (key !== done1 || failures >= times) return original(key, body, options);
+      failures++;
+      // a reset after the store wrote it; a reset before it got there; a 500 (applied or not: here not)
+      if (how === 'after') await original(key, body, options);
+      if (how === 'server')
+        throw new S3Error({ status: 500, s3Code: 'InternalError', method: 'PUT', key }, { retryable: true });
+      throw new NetworkError('socket hang up', { method: 'PutObject', key, sent: true });
+    };
+    return { memory, store, done1, attempts: () => failures };
+  }
+
+  for (const how of ['before', 'after', 'server'] as const) {
+    it(`a create-only done marker whose answer was lost (${how}) is tried again, so the next turn need not break it`, async () => {
+      const { memory, store, done1 } = failingDone(how, 2);
+      const holder = createLock(store, 'rel', { ...FAST, leaseMs: 5_000 });
+      expect(await holder.acquire()).toBe(true);
+      const id = holder.lockId;
+      await holder.release(); // no error: the marker is there, and it is ours
+      const marker = JSON.parse(await (await memory.getObject(done1)).text());
+      expect(marker).toMatchObject({ entered: true, broken: false, by: id });
+      // the next contender enters at once: nothing to break, no lease to wait out
+      const next = memory.lock('rel', { ...FAST, leaseMs: 5_000 });
+      const started = performance.now();
+      expect(await next.acquire({ timeoutMs: 1_000 })).toBe(true);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      await next.release();
+    });
+  }
+
+  it('a done marker that cannot be written within a lease makes release fail, and the turn is broken a lease later', async () => {
+    const { memory, store } = failingDone('before', Number.POSITIVE_INFINITY);
+    const leaseMs = 300;
+    const holder = createLock(store, 'rel', { ...FAST, leaseMs });
+    expect(await holder.acquire()).toBe(true);
+    const started = performance.now();
+    await expect(holder.release()).rejects.toBeInstanceOf(NetworkError);
+    expect(performance.now() - started).toBeLessThan(leaseMs + 200); // retries stop within about a lease
+    const next = memory.lock('rel', { ...FAST, leaseMs });
+    expect(await next.acquire({ timeoutMs: 5_000 })).toBe(true);
+    await next.release();
+  });
+});
+
+async function exists(store: ObjectStore, key: string): Promise<boolean> {
+  return store.headObject(key).then(
+    () => true,
+    () => false,
+  );
+}
+
 describe('conditional strategy: choosing and refusing', () => {
   it('bad choices are refused before any request', async () => {
     const b2Like = new WrappedStore(new MemorySession(), { conditionalPut: false });
@@ -240,6 +342,49 @@ describe('conditional strategy: choosing and refusing', () => {
     racy.racy = false;
     expect((await qualifyStore(racy)).qualified).toBe(false);
     expect((await qualifyStore(racy, { recheck: true })).qualified).toBe(true);
+  });
+
+  it("qualification's racers listen on signals of their own, not on the caller's (no MaxListenersExceededWarning)", async () => {
+    const store = new WrappedStore(new MemorySession());
+    const caller = new AbortController();
+    let most = 0;
+    const original = store.putObject.bind(store);
+    // as the S3 transport does: each request in flight listens on its signal
+    store.putObject = async (key, body, options = {}) => {
+      const onAbort = () => {};
+      options.signal?.addEventListener('abort', onAbort);
+      most = Math.max(most, getEventListeners(caller.signal, 'abort').length);
+      try {
+        return await original(key, body, options);
+      } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+    };
+    expect((await qualifyStore(store, { signal: caller.signal })).qualified).toBe(true);
+    // beside the caller's own requests (a lease, a ticket), 8 racers at once made Node warn
+    expect(most).toBeLessThanOrEqual(1);
+  });
+
+  it('a qualification round with one lost answer is settled by reading the key: one winner, or two', async () => {
+    // every round, racer 3's answer is lost after the store acted on its create
+    const loseOne = (store: WrappedStore) => {
+      const original = store.putObject.bind(store);
+      store.putObject = async (key, body, options = {}) => {
+        if (!(key.includes('race-') && body === 'racer 3')) return original(key, body, options);
+        await original(key, body, options).catch(() => {});
+        throw new NetworkError('socket hang up', { method: 'PutObject', key, sent: true });
+      };
+    };
+    const honest = new WrappedStore(new MemorySession());
+    loseOne(honest);
+    const verdict = await qualifyStore(honest);
+    expect(verdict.qualified).toBe(true);
+    // 4 rounds were enough: none was thrown away for the one lost answer
+    expect(honest.requests.filter((r) => r.method === 'PUT' && r.key.includes('race-'))).toHaveLength(32);
+    const racy = new WrappedStore(new MemorySession());
+    racy.racy = true;
+    loseOne(racy);
+    expect((await qualifyStore(racy)).reason).toMatch(/not atomic/);
   });
 
   it('the strategies refuse each other on one name, whichever comes first', async () => {
@@ -347,5 +492,36 @@ describe('conditional strategy: collection and the frontier', () => {
     expect(lock.fencingToken).toBe(21);
     expect(fresh.requests.filter((r) => r.method === 'HEAD').length).toBeLessThan(12);
     await lock.release();
+  });
+});
+
+describe('conditional strategy: giving a name back to tickets', () => {
+  it('resetLock carries fencing tokens over: tickets go on above the turns (M1)', async () => {
+    const store = new MemorySession();
+    for (let i = 0; i < 3; i++) {
+      const lock = createLock(store, 'moved', FAST);
+      expect(await lock.acquire()).toBe(true);
+      expect(lock.fencingToken).toBe(i + 1);
+      await lock.release();
+    }
+    const result = await store.resetLock('moved');
+    expect(result).toMatchObject({ reset: true, tokenFloor: 3 + 1024 });
+    expect(await keys(store, 'moved.turn.')).toEqual([]);
+    expect(await keys(store, 'moved.done.')).toEqual([]);
+    const ticket = createLock(store, 'moved', { strategy: 'ticket', settleDelayMs: 5, cleanupOnExit: false });
+    expect(await ticket.acquire()).toBe(true);
+    // the old procedure (delete the turns by hand) gave token 1 here
+    expect(ticket.fencingToken).toBe(3 + 1024 + 1);
+    await ticket.release();
+    expect(await store.resetLock('moved')).toEqual({ reset: false, tokenFloor: undefined, deleted: 0 });
+  });
+
+  it('resetLock refuses while a turn is running, before deleting anything', async () => {
+    const store = new MemorySession();
+    const holder = createLock(store, 'busy', FAST);
+    expect(await holder.acquire()).toBe(true);
+    await expect(store.resetLock('busy')).rejects.toThrow(/running turn/);
+    expect(await keys(store, 'busy.turn.')).toHaveLength(2);
+    await holder.release();
   });
 });

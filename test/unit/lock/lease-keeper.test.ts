@@ -85,7 +85,7 @@ describe('LeaseKeeper', () => {
     expect(keeper.isLive()).toBe(false);
   });
 
-  it('a renewal that completes after the deadline does not count', async () => {
+  it('a renewal that completes after the deadline does not count, and is not left in flight', async () => {
     const { store, state } = fakeStore();
     const lost: number[] = [];
     const keeper = new LeaseKeeper({
@@ -103,9 +103,56 @@ describe('LeaseKeeper', () => {
     await vi.advanceTimersByTimeAsync(10);
     await start;
     state.latencyMs = 5000; // renewals hang past the deadline
-    await vi.advanceTimersByTimeAsync(6000);
+    await vi.advanceTimersByTimeAsync(2500);
     expect(lost).toEqual([t0 + 2400]);
-    expect(state.puts).toHaveLength(1);
+    // the renewal sent at t0 + 1000 is still in flight: it is not aborted (an aborted PUT may still
+    // land after the release deleted the lease, and stay behind), and stop() waits for it (R1)
+    let stopped = false;
+    void keeper.stop().then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(stopped).toBe(true);
+    expect(state.puts.map((p) => p.at - t0)).toEqual([10, 6000]);
+    expect(lost).toEqual([t0 + 2400]);
+  });
+
+  it('a suspend longer than the lease ends the trust at once on waking (C1)', async () => {
+    const { store } = fakeStore();
+    let suspendedMs = 0;
+    // the monotonic clock stops while suspended; the suspend-aware clock counts the suspend
+    const suspending: LockRuntime = {
+      ...runtime,
+      now: () => Date.now() - suspendedMs,
+      suspendAwareNow: () => Date.now(),
+    };
+    const lost: number[] = [];
+    const keeper = new LeaseKeeper({
+      own: new OwnObjects(),
+      store,
+      key: 'k',
+      leaseMs: 30_000,
+      marginMs: 6000,
+      runtime: suspending,
+      body: String,
+      onLost: () => lost.push(Date.now()),
+    });
+    const start = keeper.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await start;
+    expect(keeper.isLive()).toBe(true);
+    // a 60 s suspend: no timer fired, the monotonic clock moved 0 ms
+    suspendedMs = 60_000;
+    vi.setSystemTime(Date.now() + 60_000);
+    const woke = Date.now();
+    expect(keeper.isLive()).toBe(false);
+    // the loss is announced within a second of waking, not at the next renewal (10 s later)
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(lost).toHaveLength(1);
+    expect((lost[0] as number) - woke).toBeLessThanOrEqual(1000);
+    await keeper.stop();
   });
 
   it('stops quietly: no renewals and no loss after stop()', async () => {

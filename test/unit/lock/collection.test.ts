@@ -1,0 +1,62 @@
+/**
+ * Turn collection (src/lock/conditional/gc.ts) on a store laid out by hand: checkpoints piled up
+ * below everything collected must not stop it (finding C3 of issue 14), and a done marker is never
+ * deleted while young (C5).
+ */
+import { describe, expect, it } from 'vitest';
+import { MemorySession } from '../../../src/index.js';
+import { collectTurns } from '../../../src/lock/conditional/gc.js';
+import type { TurnSettings } from '../../../src/lock/conditional/marker.js';
+import { doneKey, lockKeys, parseTurnNumber, turnKey } from '../../../src/lock/names.js';
+import type { ObjectStore } from '../../../src/store/types.js';
+
+const keys = lockKeys('gc');
+const settings: TurnSettings = { checkpointEvery: 2, retentionMs: 1000, tokenBase: 0 };
+const over = (store: ObjectStore, n: number) =>
+  Promise.all([store.putObject(turnKey(keys, n), '1'), store.putObject(doneKey(keys, n), '{}')]);
+
+async function numbers(store: ObjectStore, prefix: string): Promise<number[]> {
+  const out: number[] = [];
+  for await (const o of store.listObjects({ prefix })) {
+    const n = parseTurnNumber(prefix, o.key);
+    if (n !== undefined) out.push(n);
+  }
+  return out;
+}
+
+describe('turn collection', () => {
+  it('goes on past more checkpoints than a listing page holds (C3)', async () => {
+    const store = new MemorySession();
+    // 1100 blocks collected long ago: only their checkpoints 2, 4, …, 2200 are left
+    const checkpoints = Array.from({ length: 1100 }, (_, i) => 2 * (i + 1));
+    for (const n of checkpoints) await over(store, n);
+    // then 40 finished turns, old enough to go, then the newest block
+    for (let n = 2201; n <= 2240; n++) await over(store, n);
+    await new Promise((r) => setTimeout(r, 1100));
+    await over(store, 2241);
+    await over(store, 2242);
+    const deleted = await collectTurns(store, keys, settings, 2242, 2242);
+    // every non-checkpoint turn below the newest block went, with its done marker
+    const left = await numbers(store, keys.turnPrefix);
+    expect(left.filter((n) => n % 2 !== 0)).toEqual([2241]);
+    expect(deleted).toBe(20);
+    expect((await numbers(store, keys.donePrefix)).filter((n) => n % 2 !== 0)).toEqual([2241]);
+  });
+
+  it('spares a young done marker whose turn a listing did not show (C5)', async () => {
+    const store = new MemorySession();
+    const memory = store.listObjects.bind(store);
+    // turn 3 exists, held long and just ended; the listing (stale for that key) does not show it
+    store.listObjects = (options = {}) =>
+      (async function* () {
+        for await (const o of memory(options)) if (o.key !== turnKey(keys, 3)) yield o;
+      })();
+    for (const n of [2, 3, 4, 5]) await store.putObject(turnKey(keys, n), '1');
+    for (const n of [2, 4, 5]) await store.putObject(doneKey(keys, n), '{}');
+    await new Promise((r) => setTimeout(r, 1100));
+    await store.putObject(doneKey(keys, 3), '{}');
+    for (let n = 6; n <= 12; n++) await over(store, n);
+    await collectTurns(store, keys, settings, 12, 12);
+    expect(await numbers(store, keys.donePrefix)).toContain(3);
+  });
+});
