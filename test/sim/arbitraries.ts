@@ -309,3 +309,15 @@ export function mixedCleanupArb(): fc.Arbitrary<SimConfig> {
     })),
   }));
 }
+
+/**
+ * Known open (K24, regressions-14.test.ts): on the ticket strategy, a ticket PUT the client gave up
+ * on can land after its discard and leave a ticket without a lease, which blocks every contender
+ * until the 2 h age gate. Liveness and cleanup cases of the ticket strategy steer clear of late
+ * writes until that is fixed; safety and fencing keep them.
+ */
+export function withoutLateTicketWrites(config: SimConfig): SimConfig {
+  return config.strategy === 'conditional' || config.store.lateP === 0
+    ? config
+    : { ...config, store: { ...config.store, lateP: 0 } };
+}

@@ -362,8 +362,9 @@ export function conflictArb(): fc.Arbitrary<SimConfig> {
         failP: 0,
         lostP: 0,
         refusedP: 0,
-        conflictP: 0.3,
-        maxAttempts: 3,
+        // rarely four in a row: the session's default attempts absorb them
+        conflictP: 0.15,
+        maxAttempts: 4,
       }),
     }),
   ).map((c) => ({ ...c, strategy: 'conditional' as const }));
@@ -425,4 +426,22 @@ export function collectionArb(options: {
       })),
     };
   });
+}
+
+/** The conditional strategy's cleanup after a janitor, with request faults of every kind (C3's collector, its orphan done markers). */
+export function conditionalCleanupArb(): fc.Arbitrary<SimConfig> {
+  return configArb(
+    base({
+      protocols: ['s3', 'direct'],
+      wireFaults: true,
+      lateWrites: true,
+      pageCaps: true,
+      crashes: true,
+      pauses: false,
+      requestFaults: true,
+      finalAcquire: true,
+      janitor: true,
+      storeMap: (s) => ({ ...s, conditionalPut: 'atomic' }),
+    }),
+  ).map((c) => ({ ...c, strategy: 'conditional' as const }));
 }

@@ -3,9 +3,16 @@
 // replay failed on the lock core at commit 00dbd60 (before the fixes) and passes once its fix is
 // in. `SIM_DISCOVER=1` searches afresh and prints new seeds and paths; `-t K14` picks one.
 import { afterAll, describe, it } from 'vitest';
-import { checkCollection, checkFencing, checkLiveness, checkSafety } from './checks.js';
+import {
+  checkCollection,
+  checkConditionalCleanup,
+  checkFencing,
+  checkLiveness,
+  checkSafety,
+} from './checks.js';
 import {
   collectionArb,
+  conditionalCleanupArb,
   conflictArb,
   ignoredIfNoneMatchArb,
   lateCreateArb,
@@ -44,6 +51,30 @@ function checkNoEntryAfterBreak(r: SimResult): string[] {
   }
   return out;
 }
+
+// Found in the fixed code (after the fixes of issue 14 landed) by the new dimensions, and still open:
+// `it.fails` asserts each still fails, so the suite stays green and flags the day a fix lands (then
+// drop `.fails`). The main properties steer clear of these triggers meanwhile (see their files).
+describe('found in the fixed code by the new dimensions (open)', () => {
+  it.fails('K24 (late ticket writes): a ticket PUT the client gave up on lands after its discard and blocks everyone', async () => {
+    await replay('K24', {
+      arb: lateTicketArb(),
+      check: checkLiveness,
+      seed: 1535053194,
+      path: '0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:2:1:0:0:0:0:1:1:1:1:1:1:1:1:1:1:1:1:1:0:0:0:0:0:0:0:0:0:0:2:1',
+    });
+  });
+
+  it.fails("K26 (collection): a block's last turn collected without its done marker leaves the marker for ever", async () => {
+    await replay('K26', {
+      arb: conditionalCleanupArb(),
+      check: checkConditionalCleanup,
+      seed: 1876487495,
+      path: '3525:31:38:46:59:54:10:44:43:45:45:44:50:50:59:66:83:82',
+      discoverRuns: 10_000,
+    });
+  });
+});
 
 describe('issue 14: findings the new dimensions catch, replayed', () => {
   it('K14 (T1): a waiter stalled between a lease listing and its verdict breaks a live holder', async () => {
@@ -142,17 +173,8 @@ describe('issue 14: findings the new dimensions catch, replayed', () => {
     await replay('K23', {
       arb: conflictArb(),
       check: checkNoConflictFailure,
-      seed: -2032786509,
-      path: '0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:1:0:1:1:1:1:1:1:1:1:1:1:1:1:0:0:0:0:0:0:0:0:0:0:0:0:0:1:0:0:0:0:0:0:0:0:0:0:0',
-    });
-  });
-
-  it('K24 (late ticket writes): a ticket PUT the client gave up on lands after its discard and blocks everyone', async () => {
-    await replay('K24', {
-      arb: lateTicketArb(),
-      check: checkLiveness,
-      seed: 1535053194,
-      path: '0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:2:1:0:0:0:0:1:1:1:1:1:1:1:1:1:1:1:1:1:0:0:0:0:0:0:0:0:0:0:2:1',
+      seed: -157388034,
+      path: '0:0:0:0:0:0:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:2:1:0:0:0:0:3:2:2:1:1:3:3:3:1:1:1:1:2:2:1:5:1:2:2:2:8:1:9:4:0:0:0:0:0:0:0:0:1:1:1:1:1:1:1:1:0:0:0:0:0:1:0:0:0:0:0:1',
     });
   });
 });

@@ -23,6 +23,11 @@ export interface ClockParams {
   wallOffsetMs: number;
   /** Arbitrary origin of the monotonic clock (only differences mean anything). */
   monoOriginMs: number;
+  /**
+   * False for the mutant whose "suspend-aware" clock is the monotonic one, which stops during a
+   * suspend (the clock the code trusted its own deadlines to before issue 14). @default true
+   */
+  suspendAware?: boolean | undefined;
 }
 
 export class VirtualRuntime implements Runtime {
@@ -44,10 +49,13 @@ export class VirtualRuntime implements Runtime {
     this.#clock = clock;
     this.#prng = prng;
     this.#rate = 1 + clock.drift;
-    this.suspendAwareNow = suspendAwareClock(
-      () => this.now(),
-      () => this.wallNow(),
-    );
+    this.suspendAwareNow =
+      clock.suspendAware === false
+        ? () => this.now()
+        : suspendAwareClock(
+            () => this.now(),
+            () => this.wallNow(),
+          );
   }
 
   now(): number {

@@ -438,7 +438,12 @@ export async function simulate(
     const runtime = new VirtualRuntime(
       scheduler,
       process,
-      { drift: spec.drift, wallOffsetMs: spec.wallOffsetMs, monoOriginMs: 1_000_000 * (index + 1) },
+      {
+        drift: spec.drift,
+        wallOffsetMs: spec.wallOffsetMs,
+        monoOriginMs: 1_000_000 * (index + 1),
+        suspendAware: config.violation !== 'suspend-unaware',
+      },
       new Prng(streamSeed(config.seed, 10 + index)),
     );
     return {
