@@ -7,7 +7,14 @@
  * @module
  */
 import fc from 'fast-check';
-import { type CaseShape, configArb, LEGACY_WITHIN, legacy } from './arbitraries.js';
+import {
+  type CaseShape,
+  configArb,
+  LEGACY_WITHIN,
+  LIVENESS,
+  legacy,
+  withoutLateTicketWrites,
+} from './arbitraries.js';
 import { type ContenderSpec, lockTiming, type SimConfig, type StepSpec } from './config.js';
 
 /** The legacy shape with one or more new dimensions switched on. */
@@ -396,6 +403,8 @@ export function collectionArb(options: {
         conditionalPut: 'atomic',
         staleMs: s.staleMs % 100,
         latencyMs: [1, 1 + (s.latencyMs[1] % 5)],
+        // capped pages, but not so small that a walk over a window of 1000 numbers takes hundreds of requests
+        pageCap: s.pageCap < 1000 ? 10 + s.pageCap : 1000,
       }),
     }),
   ).map((c) => {
@@ -444,4 +453,12 @@ export function conditionalCleanupArb(): fc.Arbitrary<SimConfig> {
       storeMap: (s) => ({ ...s, conditionalPut: 'atomic' }),
     }),
   ).map((c) => ({ ...c, strategy: 'conditional' as const }));
+}
+
+/**
+ * The liveness cases as K27 was found in them (the main liveness property keeps ticket pauses within
+ * the budget while K27 is open): waiters' pauses and stalls unbounded, no late writes.
+ */
+export function waiterPauseLivenessArb(): fc.Arbitrary<SimConfig> {
+  return configArb(LIVENESS).map(withoutLateTicketWrites);
 }
