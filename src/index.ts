@@ -43,7 +43,7 @@ export type { LockState, LockStrategy } from './lock/engine.js';
 export type { LockEvents, TicketInfo } from './lock/events.js';
 export type { LeaseInfo, TicketStatus } from './lock/inspect.js';
 export { createLock, Lock, PendingLock, withLock } from './lock/lock.js';
-export { type LockRuntime, suspendAwareClock } from './lock/runtime.js';
+export type { LockRuntime } from './lock/runtime.js';
 export { CoordinationSession } from './lock/session-base.js';
 export type { LockMode } from './lock/ticket.js';
 export type { CredentialsEvent } from './s3/credentials/cache.js';
@@ -69,3 +69,4 @@ export { type PresignInput, presignUrl, type SignRequestInput, signRequest } fro
 export type * from './store/types.js';
 export { FileSession, type FileSessionOptions } from './stores/file/session.js';
 export { MemorySession, type MemorySessionOptions } from './stores/memory/session.js';
+export { type Runtime, realRuntime, suspendAwareClock } from './util/runtime.js';

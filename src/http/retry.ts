@@ -4,7 +4,7 @@
  * @module
  */
 import { B2Error, S3Error } from '../errors.js';
-import { sleep, throwIfAborted } from './abort.js';
+import { sleep as realSleep, throwIfAborted } from '../util/abort.js';
 import {
   isRetryable,
   type RequestSafety,
@@ -21,7 +21,10 @@ export interface RetryLoopOptions {
   safety: RequestSafety;
   signal?: AbortSignal | undefined;
   onRetry?: RetryListener | undefined;
+  /** The jitter's random source. @default Math.random */
   random?: (() => number) | undefined;
+  /** Waits between attempts (rejecting with the signal's reason on abort). @default real timers */
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function withRetries<T>(
       }
       const delayMs = retryDelayMs(n, options.retry, retryAfterOf(error), options.random);
       options.onRetry?.({ attempt: n, delayMs, error });
-      await sleep(delayMs, options.signal);
+      await (options.sleep ?? realSleep)(delayMs, options.signal);
     }
   }
 }

@@ -72,16 +72,22 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
-/** Sends requests to one origin over a lazily created undici pool. */
+/**
+ * Sends requests to one origin over a lazily created undici pool, or over a dispatcher the caller
+ * owns (a proxy agent, a mock, a simulation): then no pool is created, the request carries the
+ * origin, and closing the transport leaves the dispatcher open.
+ */
 export class HttpTransport {
   readonly origin: string;
   readonly #options: { [K in keyof TransportOptions]-?: number };
+  readonly #dispatcher: Dispatcher | undefined;
   #pool: Pool | undefined;
   #undici: UndiciPool | undefined;
   #closed = false;
 
-  constructor(origin: string, options: TransportOptions = {}) {
+  constructor(origin: string, options: TransportOptions = {}, dispatcher?: Dispatcher) {
     this.origin = origin;
+    this.#dispatcher = dispatcher;
     this.#options = {
       maxConnections: options.maxConnections ?? DEFAULT_TRANSPORT.maxConnections,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_TRANSPORT.connectTimeoutMs,
@@ -98,10 +104,14 @@ export class HttpTransport {
   /** Sends one request. Rejects with `NetworkError`, `TimeoutError`, or the signal's reason. */
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (req.signal?.aborted) throw abortReason(req.signal);
-    const pool = this.#pool ?? (await this.#createPool());
-    const undici = this.#undici as UndiciPool;
+    if (this.#closed)
+      throw new NetworkError('the session is closed', { method: req.method, key: req.key, sent: false });
+    const dispatcher = this.#dispatcher ?? this.#pool ?? (await this.#createPool());
+    const undici = this.#undici ?? (await this.#load());
     try {
-      const res = await undici.request.call(pool, {
+      const res = await undici.request.call(dispatcher, {
+        // a pool knows its origin; a dispatcher of the caller's (an agent) is told it per request
+        ...(this.#dispatcher === undefined ? {} : { origin: this.origin }),
         method: req.method as Dispatcher.HttpMethod,
         path: req.path,
         headers: req.headers,
@@ -115,7 +125,10 @@ export class HttpTransport {
     }
   }
 
-  /** Closes idle sockets and fails requests still waiting. Idempotent. */
+  /**
+   * Closes idle sockets and fails requests still waiting; later requests fail. A dispatcher given
+   * by the caller is left open (it is theirs). Idempotent.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     const pool = this.#pool;
@@ -123,11 +136,16 @@ export class HttpTransport {
     if (pool) await pool.destroy();
   }
 
-  async #createPool(): Promise<Pool> {
+  async #load(): Promise<UndiciPool> {
     const undici = await loadUndici();
     if (this.#closed) throw new NetworkError('the session is closed', { method: 'request', sent: false });
-    if (this.#pool) return this.#pool;
     this.#undici = undici;
+    return undici;
+  }
+
+  async #createPool(): Promise<Pool> {
+    const undici = await this.#load();
+    if (this.#pool) return this.#pool;
     this.#pool = new undici.Pool(this.origin, {
       connections: this.#options.maxConnections,
       connect: { timeout: this.#options.connectTimeoutMs },

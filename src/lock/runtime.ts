@@ -1,67 +1,13 @@
 /**
- * The lock core's view of time and chance. Everything it waits for goes through a `LockRuntime`,
- * so the same code runs on real time in production and on virtual time in the simulation.
- *
- * Two clocks, because a machine can be suspended (laptop sleep, VM pause, snapshot restore) while
- * the store and every other machine go on: the monotonic clock stops then, the wall clock does not.
- * - `now()` never runs faster than real time (beyond clock-rate drift). It is the clock for judging
- *   *others*: a lease seen unchanged "for `leaseMs`" on it was unchanged at least that long.
- * - `suspendAwareNow()` never runs slower than real time. It is the clock for deadlines on our
- *   *own* trust (our lease, facts we cached): time we spent suspended counts as time passed.
+ * The lock core's view of time and chance: the library's `Runtime` (src/util/runtime.ts, where it
+ * lives so that the S3 client can take one too without depending on the lock), under the name the
+ * lock's options have always used.
  *
  * @module
  */
-import { sleep } from '../http/abort.js';
+import type { Runtime } from '../util/runtime.js';
 
-/** Time and randomness as the lock core sees them. */
-export interface LockRuntime {
-  /** Monotonic milliseconds (never goes back; only differences mean anything). May stop while the machine is suspended. */
-  now(): number;
-  /**
-   * Milliseconds on a clock that never goes back and never runs slower than real time: it counts
-   * time the machine spent suspended (read off the wall clock). Only differences mean anything.
-   * Build one with {@link suspendAwareClock}.
-   */
-  suspendAwareNow(): number;
-  /** Wall-clock milliseconds since the epoch, for comparing against store timestamps (age gates). */
-  wallNow(): number;
-  /** Resolves after `ms`, or rejects with the signal's reason. Does not keep the process alive when `ref` is false. */
-  sleep(ms: number, signal?: AbortSignal, options?: { ref?: boolean }): Promise<void>;
-  /** A number in [0, 1). */
-  random(): number;
-}
+export { realRuntime, suspendAwareClock } from '../util/runtime.js';
 
-/**
- * A clock that never runs slower than real time, from a monotonic clock (which stops while the
- * machine is suspended) and a wall clock (which does not): between two readings it advances by
- * whichever of the two advanced more. A forward step of the wall clock makes it run ahead (our own
- * deadlines then come sooner: safe); a backward step of the wall clock during a suspend would hide
- * the suspend (a stated assumption, see docs/guarantees.md).
- */
-export function suspendAwareClock(mono: () => number, wall: () => number): () => number {
-  let lastMono = mono();
-  let lastWall = wall();
-  let elapsed = lastMono;
-  return () => {
-    const m = mono();
-    const w = wall();
-    elapsed += Math.max(m - lastMono, w - lastWall, 0);
-    lastMono = m;
-    lastWall = w;
-    return elapsed;
-  };
-}
-
-const realSuspendAwareNow = suspendAwareClock(
-  () => performance.now(),
-  () => Date.now(),
-);
-
-/** Real time: `performance.now()`, `Date.now()`, timers and `Math.random`. */
-export const realRuntime: LockRuntime = Object.freeze({
-  now: () => performance.now(),
-  suspendAwareNow: realSuspendAwareNow,
-  wallNow: () => Date.now(),
-  sleep,
-  random: Math.random,
-});
+/** Time and randomness as the lock core sees them (see {@link Runtime}). */
+export type LockRuntime = Runtime;

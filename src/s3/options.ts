@@ -3,11 +3,13 @@
  *
  * @module
  */
+import type { Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
 import type { RetryListener } from '../http/retry.js';
 import { DEFAULT_RETRY, type RetryOptions } from '../http/retry-policy.js';
 import type { TransportOptions } from '../http/transport.js';
 import { describe, validateBucketName, validateNumber, validateOptions } from '../store/validate.js';
+import { type Runtime, realRuntime } from '../util/runtime.js';
 import type { CredentialsEvent } from './credentials/cache.js';
 import type { CredentialsOption, CredentialsPlan } from './credentials/types.js';
 
@@ -66,6 +68,26 @@ export interface S3SessionOptions extends Partial<S3Credentials>, TransportOptio
   onRetry?: RetryListener | undefined;
   /** Told when credentials are fetched or a refresh fails, and when the bucket's region is discovered. */
   onDebug?: ((event: S3DebugEvent) => void) | undefined;
+  /**
+   * An undici `Dispatcher` to send every request through instead of the session's own connection
+   * pool: a `ProxyAgent` for a proxy, a `MockAgent` in tests, a simulated store. It is told the
+   * endpoint's origin with each request. The session never closes it (`close()` only stops the
+   * session from sending more); the connection options (`maxConnections`, the timeouts) are then
+   * the dispatcher's business.
+   *
+   * @example
+   * ```ts
+   * import { ProxyAgent } from 'undici';
+   * const s3 = new S3Session({ bucket, dispatcher: new ProxyAgent('http://proxy:3128') });
+   * ```
+   */
+  dispatcher?: Dispatcher | undefined;
+  /**
+   * The clock, timers and random source the session uses: the wall clock it signs requests with
+   * (and presigns URLs from), the waits between retries and their jitter. Same shape as a lock's
+   * `runtime`; a simulation passes a virtual one. @default real time
+   */
+  runtime?: Runtime | undefined;
 }
 
 /** Defaults of S3Session, declared once. */
@@ -93,6 +115,8 @@ const KNOWN_OPTIONS = [
   'retry',
   'partSizeBytes',
   'onRetry',
+  'dispatcher',
+  'runtime',
   'maxConnections',
   'connectTimeoutMs',
   'idleTimeoutMs',
@@ -117,6 +141,8 @@ export interface ResolvedS3Options {
   partSizeBytes: number;
   onRetry: RetryListener | undefined;
   transport: TransportOptions;
+  dispatcher: Dispatcher | undefined;
+  runtime: Runtime;
 }
 
 /**
@@ -167,6 +193,8 @@ export function resolveS3Options(
       throw new ConfigError(`${name} must be a function`, name);
     }
   }
+  validateDispatcher(options.dispatcher);
+  validateRuntime(options.runtime);
   return {
     credentials,
     bucket: options.bucket,
@@ -185,7 +213,40 @@ export function resolveS3Options(
       idleTimeoutMs: options.idleTimeoutMs,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs,
     },
+    dispatcher: options.dispatcher,
+    runtime: options.runtime ?? realRuntime,
   };
+}
+
+/** Throws unless `dispatcher` is undefined or has undici's `dispatch(options, handler)` method. */
+function validateDispatcher(dispatcher: unknown): void {
+  if (dispatcher === undefined) return;
+  const dispatch =
+    typeof dispatcher === 'object' && dispatcher !== null
+      ? (dispatcher as { dispatch?: unknown }).dispatch
+      : undefined;
+  if (typeof dispatch !== 'function') {
+    throw new ConfigError(
+      `dispatcher must be an undici Dispatcher (an object with a dispatch method), got ${describe(dispatcher)}`,
+      'dispatcher',
+    );
+  }
+}
+
+/** The methods a `Runtime` must have. */
+const RUNTIME_METHODS = ['now', 'suspendAwareNow', 'wallNow', 'sleep', 'random'] as const;
+
+/** Throws unless `runtime` is undefined or has every method of a `Runtime`, naming the first missing. */
+function validateRuntime(runtime: unknown): void {
+  if (runtime === undefined) return;
+  if (typeof runtime !== 'object' || runtime === null) {
+    throw new ConfigError(`runtime must be an object, got ${describe(runtime)}`, 'runtime');
+  }
+  for (const name of RUNTIME_METHODS) {
+    if (typeof (runtime as Record<string, unknown>)[name] !== 'function') {
+      throw new ConfigError(`runtime.${name} must be a function`, 'runtime');
+    }
+  }
 }
 
 /**

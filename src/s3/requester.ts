@@ -64,7 +64,6 @@ export class S3Requester {
     private readonly site: S3Site,
     private readonly credentials: CredentialsCache,
     private readonly options: ResolvedS3Options,
-    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Path of a key (or of the bucket when `key` is undefined), encoded once, for the current addressing. */
@@ -120,6 +119,9 @@ export class S3Requester {
         safety: call.safety,
         signal: call.signal,
         onRetry: this.options.onRetry,
+        // called on the runtime: it may be an object whose methods use `this`
+        random: () => this.options.runtime.random(),
+        sleep: (ms, signal) => this.options.runtime.sleep(ms, signal),
       },
     );
   }
@@ -180,7 +182,7 @@ export class S3Requester {
       payloadHash,
       credentials,
       region: this.site.region,
-      now: this.now(),
+      now: new Date(this.options.runtime.wallNow()),
     });
     Object.assign(headers, signed);
     secrets.push(/Signature=([0-9a-f]+)/.exec(signed.authorization ?? '')?.[1]);

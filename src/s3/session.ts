@@ -452,7 +452,7 @@ export class S3Session extends CoordinationSession {
       credentials,
       region: this.region,
       expiresIn: options.expiresIn ?? DEFAULT_PRESIGN_EXPIRES_S,
-      now: new Date(),
+      now: new Date(this.#options.runtime.wallNow()),
     });
   }
 

@@ -58,7 +58,7 @@ export class S3Site {
     const origin = this.#addressing.origin;
     let transport = this.#transports.get(origin);
     if (transport === undefined) {
-      transport = new HttpTransport(origin, this.#options.transport);
+      transport = new HttpTransport(origin, this.#options.transport, this.#options.dispatcher);
       if (this.#closed) void transport.close();
       this.#transports.set(origin, transport);
     }

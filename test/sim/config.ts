@@ -17,13 +17,22 @@ import type { StoreParams } from './sim-store.js';
 
 export type Mode = 'exclusive' | 'shared';
 
-/** A pause (the process stops: GC, SIGSTOP) or a crash (it never runs again: SIGKILL). */
+/**
+ * A pause (the process stops: GC, SIGSTOP), a stall (a pause that strikes when the next response
+ * arrives, before the code acting on it runs), a suspend (the machine sleeps: the process stops and
+ * its monotonic clock with it, while true time, its wall clock and everyone else run on) or a crash
+ * (it never runs again: SIGKILL).
+ */
 export interface FaultSpec {
-  kind: 'pause' | 'crash';
+  kind: 'pause' | 'crash' | 'stall' | 'suspend';
   /** Counted from the start of the acquire call (`acquiring`) or from the moment it was won (`holding`). */
   phase: 'acquiring' | 'holding';
   afterMs: number;
-  /** Pause length; for a pause within the assumptions it is scaled into the margin's pause budget. */
+  /**
+   * Pause, stall or suspend length. A pause or stall that strikes a holder is cut to the margin's
+   * pause budget (within the assumptions); one that strikes a contender that does not hold is not
+   * (when the case allows `unbounded` waiter pauses): it holds nothing a pause could break.
+   */
   pauseMs: number;
 }
 
@@ -51,6 +60,15 @@ export interface ContenderSpec {
   steps: StepSpec[];
   /** This contender's lease renewals fail with this probability while faults are on (a flaky client). */
   renewalFailP?: number | undefined;
+  /** Runs its steps this many times over (collection cases: thousands of turns). @default 1 */
+  loops?: number | undefined;
+}
+
+/** An operator who breaks old tickets (`breakOtherLocks`, as `breakLocks` and `s3func lock break` do) while contenders run. */
+export interface OperatorSpec {
+  wallOffsetMs: number;
+  /** When (true time from the start) and with which `olderThanMs`; only those inside the fault window happen. */
+  actions: { atMs: number; olderThanMs: number }[];
 }
 
 /** Lock timing, as generated (before the derivations). */
@@ -72,7 +90,9 @@ export type Violation =
   | 'unbounded-staleness'
   | 'margin-zero'
   | 'long-pauses'
-  | 'gate-disabled';
+  | 'gate-disabled'
+  | 'trusted-ignored-if-none-match'
+  | 'suspend-unaware';
 
 export interface SimConfig {
   seed: number;
@@ -88,6 +108,22 @@ export interface SimConfig {
   /** After everyone finished, a janitor breaks what crashed contenders left, then we look at the store. */
   janitor: boolean;
   violation: Violation;
+  /**
+   * `budget`: every pause and stall is cut to the pause budget (cases recorded before waiters could
+   * stall longer); `unbounded`: only a holder's are. @default 'budget'
+   */
+  waiterPauses?: 'budget' | 'unbounded' | undefined;
+  /** An operator breaking old tickets while contenders run. */
+  operator?: OperatorSpec | undefined;
+  /**
+   * Skip the qualification race and trust create-only puts. @default true for the conditional
+   * strategy (its cases choose atomic stores), false for tickets (qualification runs for real)
+   */
+  trustConditionalWrites?: boolean | undefined;
+  /** Turn settings instead of the shortest the argument allows (`turnSettings`). */
+  turns?: { checkpointEvery: number; retentionMs: number } | undefined;
+  /** Events the case may fire before it counts as a livelock. @default 400 000 */
+  maxEvents?: number | undefined;
 }
 
 /** Largest clock-rate error any contender has (±1 %). */
@@ -114,6 +150,15 @@ export function minSettleMs(store: StoreParams): number {
 /** Longest round trip of one request: both ways plus the write landing. */
 export function roundTripMs(store: StoreParams): number {
   return 2 * store.latencyMs[1] + store.writeMs;
+}
+
+/**
+ * Longest one call can take, retries included: every attempt a round trip (or a late write's
+ * landing), and between them the session's backoff windows (full jitter over 100, 200, … ms).
+ */
+export function callMs(store: StoreParams): number {
+  const attempt = Math.max(roundTripMs(store), store.lateP > 0 ? store.landingMs : 0);
+  return store.maxAttempts * attempt + 100 * (2 ** Math.max(0, store.maxAttempts - 1) - 1);
 }
 
 /**
@@ -156,7 +201,7 @@ export function lockTiming(config: SimConfig): LockTiming {
  * a create can take, retries included, and the retention must exceed listing staleness.
  */
 export function turnSettings(store: StoreParams): { checkpointEvery: number; retentionMs: number } {
-  const createMs = store.maxAttempts * roundTripMs(store) + 20 * 2 ** (store.maxAttempts + 1);
+  const createMs = callMs(store);
   return { checkpointEvery: 3, retentionMs: Math.max(1000, 4 * createMs + 100, 2 * store.staleMs + 100) };
 }
 
@@ -164,24 +209,43 @@ export function turnSettings(store: StoreParams): { checkpointEvery: number; ret
 export function describeConfig(config: SimConfig): string {
   const t = lockTiming(config);
   const s = config.store;
+  const extra = [
+    s.refusedP > 0 ? `refused=${s.refusedP.toFixed(2)}` : '',
+    s.conflictP > 0 ? `409=${s.conflictP.toFixed(2)}` : '',
+    s.lateP > 0 ? `late=${s.lateP.toFixed(2)}(lands≤${s.landingMs}ms)` : '',
+    s.pageCap < 1000 ? `pageCap=${s.pageCap}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const op = config.operator;
   return [
-    `violation=${config.violation} seed=${config.seed} strategy=${config.strategy ?? 'ticket'}`,
+    `violation=${config.violation} seed=${config.seed} strategy=${config.strategy ?? 'ticket'} protocol=${s.protocol}` +
+      `${config.waiterPauses === 'unbounded' ? ' waiterPauses=unbounded' : ''}` +
+      `${config.trustConditionalWrites === undefined ? '' : ` trustConditionalWrites=${config.trustConditionalWrites}`}`,
     `store: G=${s.granularityMs}ms skew=±${s.skewMs}ms latency=${s.latencyMs.join('..')}ms write≤${s.writeMs}ms ` +
       `S=${s.staleMs}ms(${s.staleMode},p=${s.staleP.toFixed(2)}${s.unboundedP > 0 ? `,unbounded p=${s.unboundedP.toFixed(2)}` : ''}) ` +
       `fail=${s.failP.toFixed(2)} lost=${s.lostP.toFixed(2)} attempts=${s.maxAttempts} ` +
       `${s.versioned ? 'versioned' : 'unversioned'} list=${s.listVersions ? 'versions' : 'objects'} ${s.digest} ` +
-      `ifNoneMatch=${s.conditionalPut}`,
+      `ifNoneMatch=${s.conditionalPut}${extra ? ` ${extra}` : ''}`,
     `lock: lease=${t.leaseMs} margin=${t.leaseMarginMs} settle=${t.settleDelayMs} poll=${t.pollIntervalMs} ` +
       `pauseBudget=${Math.round(t.pauseBudgetMs)} faultWindow=${config.faultWindowMs}`,
+    ...(op
+      ? [
+          `operator wall${op.wallOffsetMs >= 0 ? '+' : ''}${op.wallOffsetMs}ms: ${op.actions
+            .map((a) => `breakOtherLocks@${a.atMs}(olderThan ${a.olderThanMs})`)
+            .join(' ')}`,
+        ]
+      : []),
     ...config.contenders.map(
       (c, i) =>
-        `c${i} ${c.kind} drift=${(c.drift * 100).toFixed(2)}% wall${c.wallOffsetMs >= 0 ? '+' : ''}${c.wallOffsetMs}ms: ` +
+        `c${i} ${c.kind} drift=${(c.drift * 100).toFixed(2)}% wall${c.wallOffsetMs >= 0 ? '+' : ''}${c.wallOffsetMs}ms` +
+        `${(c.loops ?? 1) > 1 ? ` ×${c.loops}` : ''}: ` +
         c.steps
           .map(
             (st) =>
               `[+${st.gapMs} ${st.mode[0]}${st.blocking ? '' : ' nb'}${st.timeoutMs === undefined ? '' : ` t${st.timeoutMs}`} hold${st.holdMs} w${st.writes}` +
               (st.fault
-                ? ` ${st.fault.kind}@${st.fault.phase}+${st.fault.afterMs}${st.fault.kind === 'pause' ? `/${st.fault.pauseMs}` : ''}`
+                ? ` ${st.fault.kind}@${st.fault.phase}+${st.fault.afterMs}${st.fault.kind === 'crash' ? '' : `/${st.fault.pauseMs}`}`
                 : '') +
               ']',
           )

@@ -10,6 +10,6 @@ afterAll(() => saveStats('2-fencing'));
 
 describe('property 2: fencing', () => {
   it('tokens strictly increase and the fenced resource never takes a stale write (pauses up to 3 leases)', async () => {
-    await assertSim(configArb(FENCING), checkFencing, runs(600));
+    await assertSim(configArb(FENCING), checkFencing, runs(250));
   });
 });

@@ -79,10 +79,25 @@ export async function assertSim(
 export async function findCounterexample(
   arb: fc.Arbitrary<SimConfig>,
   check: (result: SimResult) => string[],
-  options: { numRuns: number; shrinkTimeLimitMs?: number },
+  options: {
+    numRuns: number;
+    shrinkTimeLimitMs?: number;
+    /** A fixed seed, and the case to start from (`SIM_SEED`/`SIM_PATH` override both). */
+    seed?: number | undefined;
+    from?: number | undefined;
+  },
 ): Promise<{ failed: boolean; report: string }> {
   const property = simProperty(arb, check);
-  const found = await fc.check(property, { numRuns: options.numRuns, ...replayParams(), endOnFailure: true });
+  const fixed = {
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.from ? { path: String(options.from) } : {}),
+  };
+  const found = await fc.check(property, {
+    numRuns: options.numRuns,
+    ...fixed,
+    ...replayParams(),
+    endOnFailure: true,
+  });
   if (!found.failed) return { failed: false, report: `no counterexample in ${found.numRuns} cases` };
   // shrink from the failing case (replaying its path), within the time limit
   const shrunk = await fc.check(property, {

@@ -9,6 +9,6 @@ afterAll(() => saveStats('5-mixed'));
 
 describe('property 5: mixed Python-rule and TypeScript contenders', () => {
   it('no two conflicting holders at any instant', async () => {
-    await assertSim(configArb(MIXED), checkSafety, runs(600));
+    await assertSim(configArb(MIXED), checkSafety, runs(250));
   });
 });

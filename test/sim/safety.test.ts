@@ -11,10 +11,10 @@ afterAll(() => saveStats('1-safety'));
 
 describe('property 1: safety', () => {
   it('no two conflicting holders at any instant (TypeScript contenders, within the assumptions)', async () => {
-    await assertSim(configArb(SAFETY), checkSafety, runs(900));
+    await assertSim(configArb(SAFETY), checkSafety, runs(400));
   });
 
   it('… also on listings that are consistent snapshots of any age, thanks to self-visibility alone', async () => {
-    await assertSim(configArb(SNAPSHOTS_OF_ANY_AGE), checkSafety, runs(300));
+    await assertSim(configArb(SNAPSHOTS_OF_ANY_AGE), checkSafety, runs(150));
   });
 });

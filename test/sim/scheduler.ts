@@ -19,10 +19,14 @@ export const US = 1000;
 /** Events at one instant beyond which a case counts as a livelock (time would never pass). */
 const MAX_SAME_INSTANT = 20_000;
 
+/** `response`: a response reaching its process (a stall may strike between it and what follows). */
+export type EventKind = 'timer' | 'response';
+
 interface SimEvent {
   atUs: number;
   seq: number;
   owner: SimProcess | undefined;
+  kind: EventKind;
   fire: () => void;
   cancelled: boolean;
 }
@@ -32,7 +36,11 @@ export interface EventHandle {
   cancel(): void;
 }
 
-/** A contender's process: running, paused (events held) or crashed (events dropped). */
+/**
+ * A contender's process: running, paused (events held) or crashed (events dropped). A stall is a
+ * pause that strikes when the next response reaches the process: the response is in, the code that
+ * acts on it has not run yet (a GC pause, a blocked event loop, a slow callback).
+ */
 export class SimProcess {
   readonly name: string;
   #state: 'running' | 'paused' | 'crashed' = 'running';
@@ -40,6 +48,8 @@ export class SimProcess {
   readonly #scheduler: Scheduler;
   /** True time (µs) of the crash, if it crashed. */
   crashedAtUs: number | undefined;
+  /** A stall waiting for the next response: how long it will last (decided when it strikes). */
+  #stall: ((process: SimProcess) => void) | undefined;
 
   constructor(scheduler: Scheduler, name: string) {
     this.#scheduler = scheduler;
@@ -51,9 +61,22 @@ export class SimProcess {
   }
 
   /** Runs `fire` now, later (paused) or never (crashed). */
-  deliver(fire: () => void): void {
+  deliver(fire: () => void, kind: EventKind = 'timer'): void {
+    if (this.#state === 'running' && kind === 'response' && this.#stall) {
+      const strike = this.#stall;
+      this.#stall = undefined;
+      this.#state = 'paused';
+      this.#held.push(fire);
+      strike(this);
+      return;
+    }
     if (this.#state === 'running') fire();
     else if (this.#state === 'paused') this.#held.push(fire);
+  }
+
+  /** Arms a stall: when the next response arrives, the process pauses before acting on it; `strike` schedules the resume. */
+  stallAtNextResponse(strike: (process: SimProcess) => void): void {
+    if (this.#state !== 'crashed') this.#stall = strike;
   }
 
   pause(): void {
@@ -70,6 +93,7 @@ export class SimProcess {
   crash(): void {
     if (this.#state === 'crashed') return;
     this.#state = 'crashed';
+    this.#stall = undefined;
     this.crashedAtUs = this.#scheduler.nowUs;
     this.#held.length = 0;
   }
@@ -95,11 +119,12 @@ export class Scheduler {
   }
 
   /** Schedules `fire` at true time `atUs` (not before now). */
-  at(atUs: number, owner: SimProcess | undefined, fire: () => void): EventHandle {
+  at(atUs: number, owner: SimProcess | undefined, fire: () => void, kind: EventKind = 'timer'): EventHandle {
     const event: SimEvent = {
       atUs: Math.max(this.nowUs, Math.ceil(atUs)),
       seq: this.#seq++,
       owner,
+      kind,
       fire,
       cancelled: false,
     };
@@ -112,8 +137,8 @@ export class Scheduler {
   }
 
   /** Schedules `fire` after `ms` milliseconds of true time. */
-  after(ms: number, owner: SimProcess | undefined, fire: () => void): EventHandle {
-    return this.at(this.nowUs + Math.max(0, ms) * US, owner, fire);
+  after(ms: number, owner: SimProcess | undefined, fire: () => void, kind: EventKind = 'timer'): EventHandle {
+    return this.at(this.nowUs + Math.max(0, ms) * US, owner, fire, kind);
   }
 
   /** Runs events until `done()` holds, time passes `untilUs`, or nothing is left. */
@@ -142,7 +167,7 @@ export class Scheduler {
       this.nowUs = next.atUs;
       if (++this.fired > maxEvents) throw new EventBudgetExceeded(`more than ${maxEvents} events`);
       this.onFire?.(next.owner?.name);
-      if (next.owner) next.owner.deliver(next.fire);
+      if (next.owner) next.owner.deliver(next.fire, next.kind);
       else next.fire();
     }
   }

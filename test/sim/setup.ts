@@ -6,3 +6,8 @@ vi.mock('../../src/lock/names.js', async (importOriginal) => {
   const { nextLockId } = await import('./lock-ids.js');
   return { ...original, newLockId: () => nextLockId() };
 });
+
+// The S3 contenders' sessions load undici on their first request, by a dynamic import that real I/O
+// resolves: loaded here, before any case runs, that first request is as deterministic as the rest.
+const { loadUndici } = await import('../../src/http/undici-loader.js');
+await loadUndici();

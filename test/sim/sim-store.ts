@@ -1,54 +1,52 @@
 /**
- * A simulated, eventually consistent object store on virtual time, and one `ObjectStore` view of
- * it per contender.
+ * A simulated, eventually consistent object store on virtual time: its state, its servers, and the
+ * network between them and each client. Two front doors reach it, each a contender's own:
+ * - `s3-dispatcher.ts`: an undici `Dispatcher` speaking the S3 REST protocol, under a real
+ *   `S3Session` (its signing, retries and safety classification: the request path users run);
+ * - `direct-view.ts`: an `ObjectStore` for B2-like stores (SHA-1 listing digests, no version
+ *   listings), on the library's own retry loop (`withRetries`, `isRetryable`).
  *
  * What is modelled (each a parameter, see `StoreParams`):
  * - request latency (one way, random within bounds) and slow writes: LastModified is taken when
  *   the request reaches a front end, the write lands up to `writeMs` later;
  * - timestamp granularity (LastModified truncated to 1 ms or 1 s) and clock skew between front
  *   ends (each request is served by a random front end with a bounded clock offset);
- * - listing staleness: a listing shows each key as it was `lag` ago, `lag` random within `staleMs`
- *   (one lag per listing, monotonic per client or not, or one per key and listing); unbounded
- *   staleness lets a listing show a key arbitrarily long ago (or not at all), however old the write;
- * - faults, per attempt: 503 (nothing applied), lost response (applied, the client sees a
- *   retryable `NetworkError` with `sent: true`); the view retries like a session does, up to
- *   `maxAttempts`, so an idempotent PUT can land twice (two versions on a versioned store) and a
- *   create-only PUT can land and then fail with 412;
+ * - listing staleness: each page of a listing shows each key as it was `lag` ago, `lag` random
+ *   within `staleMs` (one lag per page, monotonic per client or not, or one per key and page);
+ *   unbounded staleness lets a page show a key arbitrarily long ago (or not at all);
+ * - real pagination: a page holds at most `pageCap` entries (S3: 1000) and what the client asked
+ *   for, continues after a marker (`startAfter`, a continuation token, key and version markers),
+ *   and each page is its own request with its own staleness and faults;
+ * - faults, per attempt, while the fault window is open: connection refused (nothing sent), 503
+ *   (nothing applied), 409 `ConditionalRequestConflict` on create-only puts (nothing applied), lost
+ *   response (applied; the client sees a socket error after sending), and late writes (the client
+ *   sees a timeout; the write lands later, up to `landingMs` after it was sent, after the client
+ *   could have read the key again);
  * - versioned and unversioned buckets, listing versions or objects, MD5 or SHA-1 listing digests,
- *   create-only PUTs atomic, racy (checked against a possibly stale view) or not supported.
+ *   create-only puts atomic, racy (checked against a possibly stale view), ignored (accepted and
+ *   not honoured: Ceph RGW 16 on versioned buckets) or not offered.
  *
  * @module
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { NetworkError, PreconditionFailedError, S3Error } from '../../src/errors.js';
-import type {
-  DeleteObjectOptions,
-  GetObjectOptions,
-  ListedObject,
-  ListedVersion,
-  ListObjectsOptions,
-  ListVersionsOptions,
-  ObjectInfo,
-  ObjectResponse,
-  ObjectStore,
-  PutObjectOptions,
-  PutObjectResult,
-  StoreCapabilities,
-} from '../../src/store/types.js';
 import type { Prng } from './prng.js';
 import { type Scheduler, type SimProcess, US } from './scheduler.js';
 import { EPOCH_MS } from './virtual-runtime.js';
 
 export interface StoreParams {
+  /** How contenders reach the store: a real `S3Session` over the S3 protocol, or a direct (B2-like) view. */
+  protocol: 's3' | 'direct';
   /** The bucket keeps versions (every PUT a new version, DELETE without version a delete marker). */
   versioned: boolean;
-  /** What the lock core is told: list versions (true) or objects (false). */
+  /** What the lock core is told: list versions (true) or objects (false). An S3 session always lists versions. */
   listVersions: boolean;
   /** Digest listings report: MD5 (S3 ETag) or SHA-1 (B2 native). */
   digest: 'md5' | 'sha1';
-  /** `ifNoneMatch: '*'`: atomic, racy (checked against a possibly stale view), or not offered. */
-  conditionalPut: 'atomic' | 'racy' | 'none';
+  /**
+   * `ifNoneMatch: '*'`: atomic, racy (checked against a possibly stale view), ignored (accepted and
+   * not honoured; the client believes it), or not offered (the client knows: direct view only).
+   */
+  conditionalPut: 'atomic' | 'racy' | 'ignored' | 'none';
   /** LastModified granularity: 1 (Ceph lists ms) or 1000 (AWS, B2 list whole seconds). */
   granularityMs: number;
   /** Front-end clock offsets lie in [−skewMs, +skewMs]. */
@@ -60,25 +58,47 @@ export interface StoreParams {
   writeMs: number;
   /** Listing staleness bound S. */
   staleMs: number;
-  /** Probability that a listing (snapshot modes) or a key of a listing (perKey mode) is stale. */
+  /** Probability that a page (snapshot modes) or a key of a page (perKey mode) is stale. */
   staleP: number;
   /**
-   * `monotonic`: each listing shows the store as of one past instant, never earlier than what the
-   * same client was shown before (monotonic reads); `snapshot`: one past instant per listing, which
-   * may be earlier than the previous listing's; `perKey`: each key as of its own past instant.
+   * `monotonic`: each page shows the store as of one past instant, never earlier than what the
+   * same client was shown before (monotonic reads); `snapshot`: one past instant per page, which
+   * may be earlier than the previous page's; `perKey`: each key as of its own past instant.
    */
   staleMode: 'monotonic' | 'snapshot' | 'perKey';
   /** Outside the assumptions: a key may show as it was arbitrarily long ago, or not at all. */
   unboundedP: number;
+  /** How far back an unbounded lag reaches at most. @default 600 000 (ten minutes) */
+  unboundedMaxMs?: number | undefined;
   /** Per attempt, while faults are on: 503 (not applied). */
   failP: number;
-  /** Per attempt, while faults are on: write applied (or read served) but the response lost. */
+  /** Per attempt, while faults are on: applied (or served) but the response lost after sending. */
   lostP: number;
+  /** Per attempt, while faults are on: the connection is refused (nothing sent). */
+  refusedP: number;
+  /** Per create-only PUT attempt, while faults are on: 409 ConditionalRequestConflict (not applied). */
+  conflictP: number;
+  /** Per write attempt (PUT, DELETE), while faults are on: the client times out, the write lands later. */
+  lateP: number;
+  /** A late write lands at most this long after it was sent (the stated landing bound). */
+  landingMs: number;
   /** Attempts per call (the session's retry loop). */
   maxAttempts: number;
+  /** Entries per listing page at most, whatever the client asks (S3: 1000). */
+  pageCap: number;
 }
 
-interface Version {
+/** The parameters new dimensions add, at their "off" values (cases recorded before they existed). */
+export const LEGACY_STORE = Object.freeze({
+  protocol: 'direct' as const,
+  refusedP: 0,
+  conflictP: 0,
+  lateP: 0,
+  landingMs: 0,
+  pageCap: 1000,
+});
+
+export interface Version {
   versionId: string;
   body: string;
   metadata: Record<string, string>;
@@ -98,10 +118,47 @@ interface KeyHistory {
   snaps: Snapshot[];
 }
 
-type Outcome<T> = { ok: T } | { error: Error };
-type Listing = { key: string; versions: readonly Version[] }[];
+/** What a server made of a request that reached it. */
+export type Served<T> =
+  | { ok: T }
+  | { status: 404; code: 'NoSuchKey' }
+  | { status: 412; code: 'PreconditionFailed' };
 
-const NEVER = new Promise<never>(() => {});
+/** What reaches the client of one attempt. */
+export type Delivery<T> =
+  | { kind: 'response'; served: Served<T> }
+  | { kind: 'unavailable' } // 503 ServiceUnavailable
+  | { kind: 'conflict' } // 409 ConditionalRequestConflict
+  | { kind: 'socket'; sent: boolean } // connection refused (not sent), or reset after sending
+  | { kind: 'timeout' }; // no answer in time (sent; may land later)
+
+export type Fault = 'ok' | 'fail' | 'lost' | 'refused' | 'conflict' | 'late';
+
+/** One request as the network sees it. */
+export interface RequestInfo {
+  method: 'GET' | 'HEAD' | 'PUT' | 'DELETE';
+  key: string | undefined;
+  createOnly: boolean;
+}
+
+/** One page of a listing, as the server cut it. */
+export interface ListedPage {
+  entries: { key: string; version: Version; isLatest: boolean }[];
+  /** More entries follow (after the last one). */
+  truncated: boolean;
+}
+
+/** A listing query: one page. */
+export interface PageQuery {
+  prefix: string;
+  versions: boolean;
+  /** Objects: only keys after this one. */
+  startAfter?: string | undefined;
+  /** Versions: continue after this key (and version, when given). */
+  keyMarker?: string | undefined;
+  versionIdMarker?: string | undefined;
+  maxKeys: number;
+}
 
 /** The shared state of the store and its servers. */
 export class SimStore {
@@ -113,7 +170,7 @@ export class SimStore {
   readonly #sorted: string[] = [];
   readonly #frontEndOffsetsMs: number[];
   #versionCounter = 0;
-  /** Faults (503, lost responses) happen only while this is on. */
+  /** Faults (503s, lost responses, late writes, …) happen only while this is on. */
   faults = true;
   /** After the case: every call hangs, so stray work from a finished case cannot touch anything. */
   disposed = false;
@@ -130,14 +187,6 @@ export class SimStore {
     );
   }
 
-  /**
-   * A contender's view: an `ObjectStore` whose responses belong to `process`. `renewalFailP` adds
-   * 503s for this client's lease renewals only (writes of lease objects that exist), while faults are on.
-   */
-  view(process: SimProcess, renewalFailP = 0): ObjectStore {
-    return new SimStoreView(this, process, renewalFailP);
-  }
-
   /** The true current state under `prefix` (every version, delete markers included), for checks. */
   allVersions(prefix: string): { key: string; versionId: string; isDeleteMarker: boolean }[] {
     const out = [];
@@ -149,19 +198,89 @@ export class SimStore {
     return out;
   }
 
-  // ---- server side ----------------------------------------------------------------------------
-
-  /** The LastModified a front end stamps on a request arriving now. */
-  stampNow(): number {
-    const { granularityMs } = this.params;
-    const offset = this.#prng.pick(this.#frontEndOffsetsMs);
-    const ms = EPOCH_MS + Math.floor(this.scheduler.nowMs + offset);
-    return Math.floor(ms / granularityMs) * granularityMs;
+  /** Keys whose latest version is an object (not a delete marker) under `prefix`, now. */
+  liveKeys(prefix: string): string[] {
+    return [...this.#keysWithPrefix(prefix)].filter((key) => this.latest(key) !== undefined);
   }
 
-  /** How long after arrival a write lands. */
-  writeDelayUs(): number {
-    return Math.round(this.#prng.between(0, this.params.writeMs) * US);
+  // ---- the network -----------------------------------------------------------------------------
+
+  /**
+   * One attempt of a request from `process`: it travels to a front end (latency), is served there
+   * (`serve` calls `respond` when the server is done), and what comes of it travels back to the
+   * process (held while it is paused, dropped if it crashed) — unless a fault decides otherwise
+   * (see the module). `deliver` runs on the client's side; `cancelled` says the client stopped
+   * waiting (its signal aborted), in which case nothing is delivered, but what was sent still lands.
+   */
+  attempt<T>(
+    process: SimProcess,
+    request: RequestInfo,
+    renewalFailP: number,
+    serve: (respond: (served: Served<T>) => void) => void,
+    deliver: (delivery: Delivery<T>) => void,
+    cancelled: () => boolean,
+  ): void {
+    if (this.disposed) return;
+    this.requests++;
+    const fault = this.#fault(request, renewalFailP);
+    const back = (delivery: Delivery<T>, afterUs = this.latencyUs()) => {
+      this.scheduler.after(
+        afterUs / US,
+        process,
+        () => {
+          if (this.disposed || cancelled()) return;
+          deliver(delivery);
+        },
+        'response',
+      );
+    };
+    if (fault === 'refused') {
+      back({ kind: 'socket', sent: false });
+      return;
+    }
+    if (fault === 'late') {
+      // the client gives up soon after sending; the request reaches a front end much later, after
+      // the client could have read the key again, and is applied there; nobody hears its answer
+      const [lo, hi] = this.params.latencyMs;
+      const landingUs = Math.round(
+        this.#prng.between(Math.max(4 * hi, this.params.landingMs / 2), this.params.landingMs) * US,
+      );
+      back({ kind: 'timeout' }, Math.round(this.#prng.between(lo, 2 * lo) * US));
+      this.scheduler.after(landingUs / US, undefined, () => {
+        if (!this.disposed) serve(() => {});
+      });
+      return;
+    }
+    this.scheduler.after(this.latencyUs() / US, undefined, () => {
+      if (this.disposed) return;
+      if (fault === 'fail') return back({ kind: 'unavailable' });
+      if (fault === 'conflict') return back({ kind: 'conflict' });
+      serve((served) =>
+        back(fault === 'lost' ? { kind: 'socket', sent: true } : { kind: 'response', served }),
+      );
+    });
+  }
+
+  /** What an attempt runs into, decided when it is sent. */
+  #fault(request: RequestInfo, renewalFailP: number): Fault {
+    if (!this.faults) return 'ok';
+    const { method, key, createOnly } = request;
+    const renewal = method === 'PUT' && key?.includes('.lease.') === true && this.latest(key) !== undefined;
+    if (renewal && this.#prng.chance(renewalFailP)) return 'fail';
+    const p = this.params;
+    const write = method === 'PUT' || method === 'DELETE';
+    let r = this.#prng.next();
+    for (const [fault, chance] of [
+      ['fail', p.failP],
+      ['lost', p.lostP],
+      ['refused', p.refusedP],
+      ['conflict', createOnly ? p.conflictP : 0],
+      ['late', write ? p.lateP : 0],
+    ] as const) {
+      if (r < chance) return fault;
+      r -= chance;
+    }
+    return 'ok';
   }
 
   latencyUs(): number {
@@ -169,29 +288,131 @@ export class SimStore {
     return Math.round(this.#prng.between(lo, hi) * US);
   }
 
-  /** What an attempt runs into, decided when it is sent. */
-  fault(method: string, key: string | undefined, renewalFailP: number): 'ok' | 'fail' | 'lost' {
-    if (!this.faults) return 'ok';
-    const renewal = method === 'PUT' && key?.includes('.lease.') === true && this.latest(key) !== undefined;
-    if (renewal && this.#prng.chance(renewalFailP)) return 'fail';
-    const r = this.#prng.next();
-    if (r < this.params.failP) return 'fail';
-    if (r < this.params.failP + this.params.lostP) return 'lost';
-    return 'ok';
+  // ---- the servers --------------------------------------------------------------------------------
+
+  /** A PUT reaching a front end now: stamped now, landing up to `writeMs` later. */
+  servePut(
+    key: string,
+    body: string,
+    options: { createOnly: boolean; metadata: Record<string, string> },
+    respond: (served: Served<Version>) => void,
+  ): void {
+    const stamp = this.#stampNow();
+    const mode = this.params.conditionalPut;
+    const checked = options.createOnly && (mode === 'atomic' || mode === 'racy');
+    if (checked && mode === 'racy' && this.#existsForCondition(key, 'racy')) {
+      respond({ status: 412, code: 'PreconditionFailed' });
+      return;
+    }
+    this.scheduler.after(this.#writeDelayUs() / US, undefined, () => {
+      if (checked && mode === 'atomic' && this.#existsForCondition(key, 'atomic')) {
+        respond({ status: 412, code: 'PreconditionFailed' });
+        return;
+      }
+      respond({ ok: this.#applyPut(key, body, stamp, options.metadata) });
+    });
   }
 
-  backoffMs(attempt: number): number {
-    return this.#prng.between(5, 20) * 2 ** attempt;
+  /** A DELETE reaching a front end now. */
+  serveDelete(
+    key: string,
+    versionId: string | undefined,
+    respond: (served: Served<undefined>) => void,
+  ): void {
+    const stamp = this.#stampNow();
+    this.scheduler.after(this.#writeDelayUs() / US, undefined, () => {
+      this.#applyDelete(key, versionId, stamp);
+      respond({ ok: undefined });
+    });
   }
 
-  newVersionId(): string {
-    return this.params.versioned ? `v${String(++this.#versionCounter).padStart(8, '0')}` : 'null';
+  /** A HEAD or GET reaching a front end now (strongly consistent, as S3 is since 2020). */
+  serveRead(key: string, respond: (served: Served<Version>) => void): void {
+    const latest = this.latest(key);
+    respond(latest ? { ok: latest } : { status: 404, code: 'NoSuchKey' });
   }
 
+  /**
+   * One page of a listing reaching a front end now for `observer`: each key as of now minus its
+   * lag (see the module), in key order (versions of a key newest first), after the query's marker.
+   */
+  servePage(query: PageQuery, observer: { horizonUs: number }): ListedPage {
+    const mode = this.params.staleMode;
+    let snapshotUs = this.scheduler.nowUs - this.#lagUs();
+    if (mode === 'monotonic') {
+      snapshotUs = Math.max(snapshotUs, observer.horizonUs);
+      observer.horizonUs = snapshotUs;
+    }
+    const limit = Math.max(1, Math.min(query.maxKeys, this.params.pageCap));
+    const after = query.versions ? query.keyMarker : query.startAfter;
+    const entries: ListedPage['entries'] = [];
+    let from = lowerBound(this.#sorted, query.prefix);
+    if (after !== undefined && after >= query.prefix) from = lowerBound(this.#sorted, after);
+    for (let i = from; i < this.#sorted.length; i++) {
+      const key = this.#sorted[i] as string;
+      if (!key.startsWith(query.prefix)) break;
+      if (after !== undefined && key < after) continue;
+      const versions = this.#asOf(key, mode === 'perKey' ? this.scheduler.nowUs - this.#lagUs() : snapshotUs);
+      if (versions.length === 0) continue;
+      const listed: ListedPage['entries'] = [];
+      if (query.versions) {
+        // newest first within a key, as S3 lists them
+        for (let j = versions.length - 1; j >= 0; j--) {
+          listed.push({ key, version: versions[j] as Version, isLatest: j === versions.length - 1 });
+        }
+      } else {
+        const latest = versions[versions.length - 1] as Version;
+        if (!latest.isDeleteMarker) listed.push({ key, version: latest, isLatest: true });
+      }
+      for (const entry of listed) {
+        if (key === after && !this.#afterMarker(entry.version, query)) continue;
+        if (entries.length === limit) return { entries, truncated: true };
+        entries.push(entry);
+      }
+    }
+    return { entries, truncated: false };
+  }
+
+  /** Within the marker's key: is this version past the marker? (No version marker: the whole key was listed.) */
+  #afterMarker(version: Version, query: PageQuery): boolean {
+    if (!query.versions) return false;
+    const marker = query.versionIdMarker;
+    if (marker === undefined || marker === 'null') return false;
+    // version ids grow with time, and versions are listed newest first: older ones follow
+    return version.versionId < marker;
+  }
+
+  /** The ETag a body gets (MD5, or SHA-1 on a B2-like store). */
   etagOf(body: string): string {
     return createHash(this.params.digest === 'sha1' ? 'sha1' : 'md5')
       .update(body)
       .digest('hex');
+  }
+
+  /** Reads the current latest version (HEAD/GET are strongly consistent here). */
+  latest(key: string): Version | undefined {
+    const versions = this.#current(key);
+    const latest = versions[versions.length - 1];
+    return latest && !latest.isDeleteMarker ? latest : undefined;
+  }
+
+  // ---- state ----------------------------------------------------------------------------------
+
+  /** The LastModified a front end stamps on a request arriving now. */
+  #stampNow(): number {
+    const { granularityMs } = this.params;
+    const offset = this.#prng.pick(this.#frontEndOffsetsMs);
+    const ms = EPOCH_MS + Math.floor(this.scheduler.nowMs + offset);
+    return Math.floor(ms / granularityMs) * granularityMs;
+  }
+
+  /** How long after arrival a write lands. */
+  #writeDelayUs(): number {
+    return Math.round(this.#prng.between(0, this.params.writeMs) * US);
+  }
+
+  #newVersionId(): string {
+    return this.params.versioned ? `v${String(++this.#versionCounter).padStart(8, '0')}` : 'null';
   }
 
   /** Versions of `key` now (true state). */
@@ -218,6 +439,14 @@ export class SimStore {
       const i = lowerBound(this.#sorted, key);
       this.#sorted.splice(i, 0, key);
     }
+    // only what a listing can still be served from needs keeping: everything older than the
+    // staleness bound but the newest snapshot before it (unbounded staleness keeps it all)
+    if (this.params.unboundedP === 0 && history.snaps.length > 8) {
+      const horizonUs = this.scheduler.nowUs - this.params.staleMs * US;
+      let keep = history.snaps.length - 1;
+      while (keep > 0 && (history.snaps[keep] as Snapshot).atUs > horizonUs) keep--;
+      if (keep > 0) history.snaps.splice(0, keep);
+    }
     history.snaps.push({ atUs: this.scheduler.nowUs, versions });
   }
 
@@ -229,51 +458,31 @@ export class SimStore {
     }
   }
 
-  /** The lag with which one listing (or one key of it) is served. */
+  /** The lag with which one page (or one key of it) is served. */
   #lagUs(): number {
     const { staleMs, staleP, unboundedP } = this.params;
     if (this.#prng.chance(unboundedP)) {
       // arbitrarily old: up to ten minutes back, or so far back that the key does not exist yet
-      return this.#prng.chance(0.5) ? Number.POSITIVE_INFINITY : this.#prng.between(staleMs, 600_000) * US;
+      return this.#prng.chance(0.5)
+        ? Number.POSITIVE_INFINITY
+        : this.#prng.between(staleMs, this.params.unboundedMaxMs ?? 600_000) * US;
     }
     return this.#prng.chance(staleP) ? Math.round(this.#prng.between(0, staleMs) * US) : 0;
   }
 
-  /** Serves a listing arriving now for `observer`: each key as of now minus its lag, in key order. */
-  serveListing(prefix: string, observer: { horizonUs: number }): Listing {
-    const mode = this.params.staleMode;
-    let snapshotUs = this.scheduler.nowUs - this.#lagUs();
-    if (mode === 'monotonic') {
-      snapshotUs = Math.max(snapshotUs, observer.horizonUs);
-      observer.horizonUs = snapshotUs;
-    }
-    const out = [];
-    for (const key of this.#keysWithPrefix(prefix)) {
-      const versions = this.#asOf(key, mode === 'perKey' ? this.scheduler.nowUs - this.#lagUs() : snapshotUs);
-      if (versions.length > 0) out.push({ key, versions });
-    }
-    return out;
-  }
-
   /** Create-only check as the front end sees it: atomic (now) or racy (a possibly stale view). */
-  existsForCondition(key: string, mode: 'atomic' | 'racy'): boolean {
+  #existsForCondition(key: string, mode: 'atomic' | 'racy'): boolean {
     const versions =
       mode === 'atomic' ? this.#current(key) : this.#asOf(key, this.scheduler.nowUs - this.#lagUs());
     const latest = versions[versions.length - 1];
     return latest !== undefined && !latest.isDeleteMarker;
   }
 
-  /** Applies a PUT now. */
-  applyPut(
-    key: string,
-    body: string,
-    lastModifiedMs: number,
-    metadata: Record<string, string> = {},
-  ): Version {
+  #applyPut(key: string, body: string, lastModifiedMs: number, metadata: Record<string, string>): Version {
     const version: Version = {
-      versionId: this.newVersionId(),
+      versionId: this.#newVersionId(),
       body,
-      metadata,
+      metadata: { ...metadata },
       etag: this.etagOf(body),
       lastModifiedMs,
       isDeleteMarker: false,
@@ -282,8 +491,7 @@ export class SimStore {
     return version;
   }
 
-  /** Applies a DELETE now. */
-  applyDelete(key: string, versionId: string | undefined, lastModifiedMs: number): void {
+  #applyDelete(key: string, versionId: string | undefined, lastModifiedMs: number): void {
     const current = this.#current(key);
     if (key.includes('.turn.') && current.length > 0) this.turnDeletes++;
     if (!this.params.versioned) {
@@ -292,7 +500,7 @@ export class SimStore {
     }
     if (versionId === undefined) {
       const marker: Version = {
-        versionId: this.newVersionId(),
+        versionId: this.#newVersionId(),
         body: '',
         metadata: {},
         etag: '',
@@ -309,242 +517,10 @@ export class SimStore {
       );
     }
   }
-
-  /** Reads the current latest version (HEAD/GET are strongly consistent here). */
-  latest(key: string): Version | undefined {
-    const versions = this.#current(key);
-    const latest = versions[versions.length - 1];
-    return latest && !latest.isDeleteMarker ? latest : undefined;
-  }
-}
-
-/** One contender's `ObjectStore`: requests go to the shared servers, responses come back to its process. */
-class SimStoreView implements ObjectStore {
-  readonly capabilities: StoreCapabilities;
-  readonly #store: SimStore;
-  readonly #process: SimProcess;
-  /** What this client was last shown (monotonic reads). */
-  readonly #observer = { horizonUs: Number.NEGATIVE_INFINITY };
-  readonly #renewalFailP: number;
-
-  constructor(store: SimStore, process: SimProcess, renewalFailP: number) {
-    this.#store = store;
-    this.#process = process;
-    this.#renewalFailP = renewalFailP;
-    const { listVersions, digest, conditionalPut } = store.params;
-    this.capabilities = { listVersions, listingDigest: digest, conditionalPut: conditionalPut !== 'none' };
-  }
-
-  putObject(
-    key: string,
-    body: string | Uint8Array,
-    options: PutObjectOptions = {},
-  ): Promise<PutObjectResult> {
-    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
-    const store = this.#store;
-    const createOnly = options.ifNoneMatch === '*' && store.params.conditionalPut !== 'none';
-    return this.#call('PUT', key, options.signal, (respond) => {
-      const stamp = store.stampNow();
-      const mode = store.params.conditionalPut === 'racy' ? 'racy' : 'atomic';
-      if (createOnly && mode === 'racy' && store.existsForCondition(key, 'racy')) {
-        respond({ error: new PreconditionFailedError({ status: 412, method: 'PUT', key }) });
-        return;
-      }
-      store.scheduler.after(store.writeDelayUs() / US, undefined, () => {
-        if (createOnly && mode === 'atomic' && store.existsForCondition(key, 'atomic')) {
-          respond({ error: new PreconditionFailedError({ status: 412, method: 'PUT', key }) });
-          return;
-        }
-        const version = store.applyPut(key, text, stamp, { ...options.metadata });
-        respond({
-          ok: {
-            etag: version.etag,
-            versionId: store.params.versioned ? version.versionId : undefined,
-          },
-        });
-      });
-    });
-  }
-
-  deleteObject(key: string, options: DeleteObjectOptions = {}): Promise<void> {
-    const store = this.#store;
-    return this.#call('DELETE', key, options.signal, (respond) => {
-      const stamp = store.stampNow();
-      store.scheduler.after(store.writeDelayUs() / US, undefined, () => {
-        store.applyDelete(key, options.versionId, stamp);
-        respond({ ok: undefined });
-      });
-    });
-  }
-
-  async *listObjects(options: ListObjectsOptions = {}): AsyncIterable<ListedObject> {
-    const prefix = options.prefix ?? '';
-    const listing = await this.#call<Listing>('GET', undefined, options.signal, (respond) =>
-      respond({ ok: this.#store.serveListing(prefix, this.#observer) }),
-    );
-    for (const { key, versions } of listing) {
-      const latest = versions[versions.length - 1];
-      if (!latest || latest.isDeleteMarker) continue;
-      yield {
-        key,
-        size: latest.body.length,
-        etag: latest.etag,
-        lastModified: new Date(latest.lastModifiedMs),
-      };
-    }
-  }
-
-  async *listObjectVersions(options: ListVersionsOptions = {}): AsyncIterable<ListedVersion> {
-    const prefix = options.prefix ?? '';
-    const listing = await this.#call<Listing>('GET', undefined, options.signal, (respond) =>
-      respond({ ok: this.#store.serveListing(prefix, this.#observer) }),
-    );
-    for (const { key, versions } of listing) {
-      // newest first within a key, as S3 lists them
-      for (let i = versions.length - 1; i >= 0; i--) {
-        const v = versions[i] as Version;
-        yield {
-          key,
-          versionId: v.versionId,
-          isLatest: i === versions.length - 1,
-          isDeleteMarker: v.isDeleteMarker,
-          size: v.body.length,
-          etag: v.etag,
-          lastModified: new Date(v.lastModifiedMs),
-        };
-      }
-    }
-  }
-
-  async headObject(key: string, options: GetObjectOptions = {}): Promise<ObjectInfo> {
-    const version = await this.#call<Version>('HEAD', key, options.signal, (respond) => {
-      const latest = this.#store.latest(key);
-      respond(
-        latest
-          ? { ok: latest }
-          : { error: new S3Error({ status: 404, s3Code: 'NoSuchKey', method: 'HEAD', key }) },
-      );
-    });
-    return {
-      key,
-      size: version.body.length,
-      etag: version.etag,
-      lastModified: new Date(version.lastModifiedMs),
-      versionId: version.versionId,
-      metadata: { ...version.metadata },
-    };
-  }
-
-  async getObject(key: string, options: GetObjectOptions = {}): Promise<ObjectResponse> {
-    const info = await this.headObject(key, options);
-    const body = this.#store.latest(key)?.body ?? '';
-    const bytes = new TextEncoder().encode(body);
-    return {
-      ...info,
-      contentLength: bytes.length,
-      body: Readable.from([Buffer.from(bytes)]),
-      bytes: async () => bytes,
-      text: async () => body,
-      json: async <T>() => JSON.parse(body) as T,
-      dump: async () => {},
-    };
-  }
-
-  /**
-   * One call: attempts with backoff, like a session's retry loop. Each attempt travels to a front
-   * end (latency), is served there (`serve` calls `respond` when the server is done), and the
-   * response travels back to our process — unless it is lost.
-   */
-  async #call<T>(
-    method: string,
-    key: string | undefined,
-    signal: AbortSignal | undefined,
-    serve: (respond: (outcome: Outcome<T>) => void) => void,
-  ): Promise<T> {
-    const store = this.#store;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#attempt(method, key, signal, serve);
-      } catch (error) {
-        // as the session's retry loop does: a 412 on a retry may answer our own earlier attempt
-        if (error instanceof S3Error) error.attempts = attempt;
-        const retryable = error instanceof NetworkError || (error instanceof S3Error && error.retryable);
-        if (!retryable || attempt >= store.params.maxAttempts || signal?.aborted) throw error;
-        await this.#sleep(store.backoffMs(attempt), signal);
-      }
-    }
-  }
-
-  #attempt<T>(
-    method: string,
-    key: string | undefined,
-    signal: AbortSignal | undefined,
-    serve: (respond: (outcome: Outcome<T>) => void) => void,
-  ): Promise<T> {
-    const store = this.#store;
-    if (store.disposed) return NEVER;
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    store.requests++;
-    const fault = store.fault(method, key, this.#renewalFailP);
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const onAbort = () => {
-        if (settled) return;
-        settled = true;
-        reject(abortReason(signal as AbortSignal));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const deliver = (outcome: Outcome<T>) => {
-        // the response travels back and reaches our process (held while paused, never if crashed)
-        store.scheduler.after(store.latencyUs() / US, this.#process, () => {
-          if (settled || store.disposed) return;
-          settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          if ('error' in outcome) reject(outcome.error);
-          else resolve(outcome.ok);
-        });
-      };
-      store.scheduler.after(store.latencyUs() / US, undefined, () => {
-        if (store.disposed) return;
-        if (fault === 'fail') {
-          deliver({
-            error: new S3Error({ status: 503, s3Code: 'ServiceUnavailable', method, key }),
-          });
-          return;
-        }
-        serve((outcome) => {
-          deliver(
-            fault === 'lost'
-              ? { error: new NetworkError('socket hang up (simulated)', { method, key, sent: true }) }
-              : outcome,
-          );
-        });
-      });
-    });
-  }
-
-  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        handle.cancel();
-        reject(abortReason(signal as AbortSignal));
-      };
-      const handle = this.#store.scheduler.after(ms, this.#process, () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
 /** First index whose key is >= `key` (byte order equals UTF-16 order for the ASCII keys used here). */
-function lowerBound(sorted: readonly string[], key: string): number {
+export function lowerBound(sorted: readonly string[], key: string): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -1,11 +1,15 @@
 /**
- * A contender's `LockRuntime` on virtual time: its own monotonic clock (rate off by its drift), its
- * own wall clock (offset from true time), timers owned by its process (held while paused, dropped
- * when crashed), and a seeded PRNG.
+ * A contender's `Runtime` on virtual time (its locks' and its S3 session's): its own monotonic
+ * clock (rate off by its drift), its own wall clock (offset from true time), timers owned by its
+ * process (held while paused, dropped when crashed), and a seeded PRNG.
+ *
+ * A machine suspend (laptop sleep, VM pause) stops the monotonic clock while true time, the wall
+ * clock and every other process run on; the process is paused meanwhile (see world.ts), and its
+ * timers, which count monotonic time as real ones do, fire late by the suspend's length.
  *
  * @module
  */
-import { type LockRuntime, suspendAwareClock } from '../../src/lock/runtime.js';
+import { type Runtime, suspendAwareClock } from '../../src/util/runtime.js';
 import type { Prng } from './prng.js';
 import { type Scheduler, type SimProcess, US } from './scheduler.js';
 
@@ -19,14 +23,23 @@ export interface ClockParams {
   wallOffsetMs: number;
   /** Arbitrary origin of the monotonic clock (only differences mean anything). */
   monoOriginMs: number;
+  /**
+   * False for the mutant whose "suspend-aware" clock is the monotonic one, which stops during a
+   * suspend (the clock the code trusted its own deadlines to before issue 14). @default true
+   */
+  suspendAware?: boolean | undefined;
 }
 
-export class VirtualRuntime implements LockRuntime {
+export class VirtualRuntime implements Runtime {
   readonly #scheduler: Scheduler;
   readonly #process: SimProcess;
   readonly #clock: ClockParams;
   readonly #prng: Prng;
   readonly #rate: number;
+  /** True time (µs) the monotonic clock stood still, over finished suspends. */
+  #suspendedUs = 0;
+  /** True time (µs) the current suspend began, if suspended. */
+  #suspendedSinceUs: number | undefined;
   /** The same combination of the two clocks as real time uses (src/lock/runtime.ts). */
   readonly suspendAwareNow: () => number;
 
@@ -36,10 +49,13 @@ export class VirtualRuntime implements LockRuntime {
     this.#clock = clock;
     this.#prng = prng;
     this.#rate = 1 + clock.drift;
-    this.suspendAwareNow = suspendAwareClock(
-      () => this.now(),
-      () => this.wallNow(),
-    );
+    this.suspendAwareNow =
+      clock.suspendAware === false
+        ? () => this.now()
+        : suspendAwareClock(
+            () => this.now(),
+            () => this.wallNow(),
+          );
   }
 
   now(): number {
@@ -57,28 +73,52 @@ export class VirtualRuntime implements LockRuntime {
   sleep(ms: number, signal?: AbortSignal, _options?: { ref?: boolean }): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const target = this.now() + (Number.isFinite(ms) && ms > 0 ? ms : 0);
-    const atUs = this.#trueTimeOf(target);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         handle.cancel();
         reject(abortReason(signal as AbortSignal));
       };
-      const handle = this.#scheduler.at(atUs, this.#process, () => {
+      const due = () => {
+        // a suspend stopped our clock meanwhile: the timer is not due yet (it fires late, as a real one)
+        if (this.now() < target) {
+          handle = this.#scheduler.at(this.#trueTimeOf(target), this.#process, due);
+          return;
+        }
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      });
+      };
+      let handle = this.#scheduler.at(this.#trueTimeOf(target), this.#process, due);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
-  #monoAt(us: number): number {
-    return this.#clock.monoOriginMs + (us / US) * this.#rate;
+  /** The machine is suspended from now on: the monotonic clock stops. */
+  suspend(): void {
+    this.#suspendedSinceUs ??= this.#scheduler.nowUs;
   }
 
-  /** The first true microsecond at which our monotonic clock reads at least `mono`. */
+  /** The machine wakes up: the monotonic clock runs again from where it stopped. */
+  wake(): void {
+    if (this.#suspendedSinceUs === undefined) return;
+    this.#suspendedUs += this.#scheduler.nowUs - this.#suspendedSinceUs;
+    this.#suspendedSinceUs = undefined;
+  }
+
+  #monoAt(us: number): number {
+    const stopped =
+      this.#suspendedUs + (this.#suspendedSinceUs === undefined ? 0 : us - this.#suspendedSinceUs);
+    return this.#clock.monoOriginMs + ((us - stopped) / US) * this.#rate;
+  }
+
+  /** The first true microsecond at which our monotonic clock reads at least `mono` (if no suspend comes). */
   #trueTimeOf(mono: number): number {
     const now = this.#scheduler.nowUs;
-    let us = Math.max(now, Math.ceil(((mono - this.#clock.monoOriginMs) * US) / this.#rate));
+    // while suspended the clock stands still: nothing is due before the wake-up, which re-checks
+    if (this.#suspendedSinceUs !== undefined) return now;
+    let us = Math.max(
+      now,
+      Math.ceil(((mono - this.#clock.monoOriginMs) * US) / this.#rate + this.#suspendedUs),
+    );
     while (this.#monoAt(us) < mono) us++;
     return us;
   }

@@ -7,6 +7,7 @@
  */
 import { LOCK_DEFAULTS } from '../../src/lock/defaults.js';
 import { createLock, type Lock } from '../../src/lock/lock.js';
+import { S3Session } from '../../src/s3/session.js';
 import type { ObjectStore } from '../../src/store/types.js';
 import {
   type ContenderSpec,
@@ -18,12 +19,14 @@ import {
   type StepSpec,
   turnSettings,
 } from './config.js';
+import { DirectView } from './direct-view.js';
 import { setLockIdSource } from './lock-ids.js';
 import { Prng, streamSeed } from './prng.js';
 import { PythonRuleLock } from './python-contender.js';
+import { SimS3Dispatcher } from './s3-dispatcher.js';
 import { EventBudgetExceeded, Scheduler, SimProcess, US } from './scheduler.js';
 import { SimStore } from './sim-store.js';
-import { VirtualRuntime } from './virtual-runtime.js';
+import { EPOCH_MS, VirtualRuntime } from './virtual-runtime.js';
 
 export const LOCK_NAME = 'jobs/nightly';
 /** Events one case may fire before it counts as a livelock. */
@@ -38,9 +41,17 @@ export interface Hold {
   mode: Mode;
   token: number | undefined;
   fromUs: number;
-  /** When belief ended: release started, `lost` fired, or the process crashed (Infinity: never ended). */
+  /**
+   * When belief ended: release started, `lost` fired, `isHeld()` said false before the holder
+   * acted, or the process crashed (Infinity: never ended).
+   */
   toUs: number;
   endedBy: 'release' | 'lost' | 'crash' | 'open';
+  /**
+   * Stretches the holder's machine was suspended: it could not act, so belief does not count
+   * there; on waking, `isHeld()` decides at once whether it goes on believing.
+   */
+  frozen: { fromUs: number; toUs: number }[];
 }
 
 export interface AcquireRecord {
@@ -92,6 +103,14 @@ export interface SimResult {
   livenessBoundMs: number;
   /** How long the janitor slept waiting for the age gate of Python tickets (ms). */
   ageGateWaitMs: number;
+  /** Conditional strategy: samples of the turn and done objects that are not checkpoints, over the case. */
+  turnObjects: { atUs: number; turns: number; acquisitions: number; count: number; young: number }[];
+  /** Conditional strategy, with a janitor: what is left of turns, done markers and leases after its collection. */
+  turnLeftovers: string[] | undefined;
+  /** Conditional strategy: the turn settings the case ran with. */
+  turnSettings: { checkpointEvery: number; retentionMs: number };
+  /** What the operator's breaks returned, and when. */
+  operatorBreaks: { atUs: number; broken: string[] | string }[];
 }
 
 /** A resource that accepts a write only with a token at least the highest it has seen. */
@@ -134,6 +153,8 @@ export function livenessBound(config: SimConfig, timing: LockTiming): number {
  * source or the CPU.
  */
 let generation = 0;
+/** Cases run by this worker: each gets its own bucket (facts cached per bucket, such as qualification, are process-wide). */
+let caseNumber = 0;
 
 /** Runs one case to its end and returns its record. `debug` hands out the scheduler and store (for investigations). */
 export async function simulate(
@@ -141,7 +162,10 @@ export async function simulate(
   debug?: { scheduler?: (s: Scheduler) => void; store?: (s: SimStore) => void },
 ): Promise<SimResult> {
   const mine = ++generation;
+  const bucket = `sim-${++caseNumber}`;
   const timing = lockTiming(config);
+  const turns = config.turns ?? turnSettings(config.store);
+  const maxEvents = config.maxEvents ?? MAX_EVENTS;
   const scheduler = new Scheduler();
   debug?.scheduler?.(scheduler);
   const store = new SimStore(scheduler, config.store, new Prng(streamSeed(config.seed, 1)));
@@ -154,16 +178,22 @@ export async function simulate(
   const writes: WriteRecord[] = [];
   const locks: Lock[] = []; // kept reachable: a collected Lock would release itself (FinalizationRegistry)
   const faultWindowUs = config.faultWindowMs * US;
-  const pauseOf = (f: FaultSpec) => Math.min(f.pauseMs, timing.pauseBudgetMs);
+  const unboundedWaiters = config.waiterPauses === 'unbounded';
+  /** A holder's pause is cut to the budget; a waiter's too, unless the case lets waiters pause for longer. */
+  const pauseOf = (f: FaultSpec, holding: boolean) =>
+    f.kind === 'suspend' || (unboundedWaiters && !holding)
+      ? f.pauseMs
+      : Math.min(f.pauseMs, timing.pauseBudgetMs);
   const longestPauseMs = Math.max(
     0,
     ...config.contenders.flatMap((c) =>
-      c.steps.map((st) => (st.fault?.kind === 'pause' ? pauseOf(st.fault) : 0)),
+      c.steps.map((st) => (st.fault && st.fault.kind !== 'crash' ? pauseOf(st.fault, false) : 0)),
     ),
   );
   const quietFromUs = faultWindowUs + longestPauseMs * US;
   const livenessBoundMs = livenessBound(config, timing);
 
+  const trustConditionalWrites = config.trustConditionalWrites ?? config.strategy === 'conditional';
   const lockOptions = (runtime: VirtualRuntime, mode: Mode, who: string) => ({
     mode,
     leaseMs: timing.leaseMs,
@@ -175,10 +205,30 @@ export async function simulate(
     cleanupOnExit: false,
     owner: who,
     strategy: config.strategy ?? 'ticket',
-    // the simulated store's create-only puts are what the case says; qualification is tested apart
-    trustConditionalWrites: true,
-    turns: turnSettings(config.store),
+    // conditional cases run on atomic stores; elsewhere the qualification race runs for real
+    trustConditionalWrites,
+    turns,
   });
+
+  /** A process's handle on the store: a real S3Session over the simulated S3 endpoint, or a direct view. */
+  const connect = (process: SimProcess, runtime: VirtualRuntime, renewalFailP = 0): ObjectStore =>
+    config.store.protocol === 's3'
+      ? new S3Session(
+          {
+            bucket,
+            endpoint: 'http://s3.sim.invalid',
+            // given, so that no profile is read from disk (real I/O has no place on virtual time)
+            region: 'us-east-1',
+            forcePathStyle: true,
+            accessKeyId: 'SIMACCESSKEY',
+            secretAccessKey: 'simulated-secret-access-key',
+            dispatcher: new SimS3Dispatcher(store, process, bucket, renewalFailP),
+            runtime,
+            retry: { maxAttempts: config.store.maxAttempts },
+          },
+          {},
+        )
+      : new DirectView(store, process, runtime, `sim:${bucket}`, renewalFailP);
 
   interface Contender {
     index: number;
@@ -187,10 +237,52 @@ export async function simulate(
     runtime: VirtualRuntime;
     store: ObjectStore;
     finished: boolean;
+    /** The lock of the step being run (for `isHeld()` on waking from a suspend). */
+    lock: Lock | undefined;
   }
 
   const openHolds = new Map<number, Hold>(); // by contender
   const openAcquires = new Map<number, AcquireRecord>();
+
+  const crash = (c: Contender) => {
+    c.process.crash();
+    const hold = openHolds.get(c.index);
+    if (hold) {
+      hold.toUs = scheduler.nowUs;
+      hold.endedBy = 'crash';
+      openHolds.delete(c.index);
+    }
+    const acquire = openAcquires.get(c.index);
+    if (acquire) {
+      acquire.outcome = 'crashed';
+      acquire.endUs = scheduler.nowUs;
+      openAcquires.delete(c.index);
+    }
+  };
+
+  /** Pauses `c` now for `ms` (cut to the budget if it holds, see pauseOf). */
+  const pauseNow = (c: Contender, fault: FaultSpec) => {
+    c.process.pause();
+    scheduler.after(pauseOf(fault, openHolds.has(c.index)), undefined, () => c.process.resume());
+  };
+
+  /** Suspends `c`'s machine now: paused, its monotonic clock stopped; on waking, a holder asks `isHeld()`. */
+  const suspendNow = (c: Contender, fault: FaultSpec) => {
+    const fromUs = scheduler.nowUs;
+    c.process.pause();
+    c.runtime.suspend();
+    scheduler.after(fault.pauseMs, undefined, () => {
+      if (c.process.state === 'crashed') return;
+      c.runtime.wake();
+      const hold = openHolds.get(c.index);
+      if (hold) {
+        hold.frozen.push({ fromUs, toUs: scheduler.nowUs });
+        // the holder's next act is guarded by isHeld(): a lock that knows it slept says false now
+        if (c.lock && !c.lock.isHeld()) endHold(c, hold, 'lost');
+      }
+      c.process.resume();
+    });
+  };
 
   const injectFault = (c: Contender, fault: FaultSpec | undefined) => {
     if (!fault) return;
@@ -198,24 +290,19 @@ export async function simulate(
     if (atUs >= faultWindowUs) return;
     scheduler.at(atUs, undefined, () => {
       if (c.process.state !== 'running' || c.finished) return;
-      if (fault.kind === 'crash') {
-        c.process.crash();
-        const hold = openHolds.get(c.index);
-        if (hold) {
-          hold.toUs = scheduler.nowUs;
-          hold.endedBy = 'crash';
-          openHolds.delete(c.index);
-        }
-        const acquire = openAcquires.get(c.index);
-        if (acquire) {
-          acquire.outcome = 'crashed';
-          acquire.endUs = scheduler.nowUs;
-          openAcquires.delete(c.index);
-        }
-        return;
+      if (fault.kind === 'crash') crash(c);
+      else if (fault.kind === 'pause') pauseNow(c, fault);
+      else if (fault.kind === 'suspend') suspendNow(c, fault);
+      else {
+        // a stall: the next response is in, the code acting on it waits
+        c.process.stallAtNextResponse((p) => {
+          if (scheduler.nowUs >= faultWindowUs) {
+            p.resume();
+            return;
+          }
+          scheduler.after(pauseOf(fault, openHolds.has(c.index)), undefined, () => p.resume());
+        });
       }
-      c.process.pause();
-      scheduler.after(pauseOf(fault), undefined, () => c.process.resume());
     });
   };
 
@@ -230,6 +317,7 @@ export async function simulate(
       fromUs: scheduler.nowUs,
       toUs: Number.POSITIVE_INFINITY,
       endedBy: 'open',
+      frozen: [],
     };
     holds.push(hold);
     openHolds.set(c.index, hold);
@@ -242,13 +330,23 @@ export async function simulate(
     openHolds.delete(c.index);
   };
 
-  /** Holds for `step.holdMs`, writing to the fenced resource in between. */
-  const hold = async (c: Contender, h: Hold, step: StepSpec, signal: AbortSignal | undefined) => {
+  /** Holds for `step.holdMs`, writing to the fenced resource in between (each write guarded by `isHeld()`). */
+  const hold = async (
+    c: Contender,
+    h: Hold,
+    step: StepSpec,
+    signal: AbortSignal | undefined,
+    isHeld: () => boolean,
+  ) => {
     const slices = step.writes + 1;
     for (let i = 0; i < slices; i++) {
       await c.runtime.sleep(step.holdMs / slices);
       if (i === slices - 1 || h.mode !== 'exclusive' || h.token === undefined) continue;
       if (signal?.aborted || h.endedBy !== 'open') break; // told it was lost: stop working
+      if (!isHeld()) {
+        endHold(c, h, 'lost'); // the lease is no longer trusted: stop working
+        break;
+      }
       writes.push({
         holdId: h.id,
         token: h.token,
@@ -289,6 +387,7 @@ export async function simulate(
   const tsStep = async (c: Contender, step: StepSpec, label: string) => {
     const lock = createLock(c.store, LOCK_NAME, lockOptions(c.runtime, step.mode, `c${c.index}`));
     locks.push(lock);
+    c.lock = lock;
     let current: Hold | undefined;
     lock.on('lost', () => endHold(c, current, 'lost'));
     const record = beginAcquire(c, label, step, 'ts');
@@ -304,9 +403,10 @@ export async function simulate(
     if (!won) return;
     current = startHold(c, lock.lockId as string, step.mode, lock.fencingToken);
     if (step.fault?.phase === 'holding') injectFault(c, step.fault);
-    await hold(c, current, step, lock.signal);
+    await hold(c, current, step, lock.signal, () => lock.isHeld());
     endHold(c, current, 'release');
     await lock.release().catch(() => {});
+    afterRelease();
   };
 
   const pythonStep = async (c: Contender, step: StepSpec, label: string) => {
@@ -328,7 +428,7 @@ export async function simulate(
     if (!won) return;
     const current = startHold(c, lock.lockId, step.mode, undefined);
     if (step.fault?.phase === 'holding') injectFault(c, step.fault);
-    await hold(c, current, step, undefined);
+    await hold(c, current, step, undefined, () => true);
     endHold(c, current, 'release');
     await lock.release().catch(() => {});
   };
@@ -338,7 +438,12 @@ export async function simulate(
     const runtime = new VirtualRuntime(
       scheduler,
       process,
-      { drift: spec.drift, wallOffsetMs: spec.wallOffsetMs, monoOriginMs: 1_000_000 * (index + 1) },
+      {
+        drift: spec.drift,
+        wallOffsetMs: spec.wallOffsetMs,
+        monoOriginMs: 1_000_000 * (index + 1),
+        suspendAware: config.violation !== 'suspend-unaware',
+      },
       new Prng(streamSeed(config.seed, 10 + index)),
     );
     return {
@@ -346,16 +451,55 @@ export async function simulate(
       spec,
       process,
       runtime,
-      store: store.view(process, spec.renewalFailP ?? 0),
+      store: connect(process, runtime, spec.renewalFailP ?? 0),
       finished: false,
+      lock: undefined,
     };
   });
 
+  // conditional strategy: how many turn and done objects (checkpoints and the marker aside) there are, now and then
+  const turnObjects: SimResult['turnObjects'] = [];
+  let acquisitions = 0;
+  const countTurnObjects = () => {
+    const k = turns.checkpointEvery;
+    let count = 0;
+    let young = 0;
+    let highest = 0;
+    // what collection may not take yet: turns younger than twice the retention (store clock, with slack)
+    const youngSinceMs =
+      EPOCH_MS +
+      scheduler.nowMs -
+      2 * turns.retentionMs -
+      2 * config.store.skewMs -
+      config.store.granularityMs;
+    for (const prefix of [`${LOCK_NAME}.turn.`, `${LOCK_NAME}.done.`]) {
+      for (const key of store.liveKeys(prefix)) {
+        const n = Number(key.slice(prefix.length));
+        if (prefix.endsWith('.turn.')) {
+          highest = Math.max(highest, n);
+          if (n % k !== 0 && (store.latest(key)?.lastModifiedMs ?? 0) >= youngSinceMs) young++;
+        }
+        if (n % k !== 0) count++;
+      }
+    }
+    turnObjects.push({ atUs: scheduler.nowUs, turns: highest, acquisitions, count, young });
+  };
+  const sampleEvery = Math.max(
+    1,
+    Math.round((config.contenders.length * Math.max(...config.contenders.map((c) => c.loops ?? 1))) / 4),
+  );
+  function afterRelease() {
+    acquisitions++;
+    if (config.strategy === 'conditional' && acquisitions % sampleEvery === 0) countTurnObjects();
+  }
+
   const run = async (c: Contender) => {
     try {
-      for (const [i, step] of c.spec.steps.entries()) {
-        await c.runtime.sleep(step.gapMs);
-        await (c.spec.kind === 'ts' ? tsStep(c, step, `step ${i}`) : pythonStep(c, step, `step ${i}`));
+      for (let loop = 0; loop < (c.spec.loops ?? 1); loop++) {
+        for (const [i, step] of c.spec.steps.entries()) {
+          await c.runtime.sleep(step.gapMs);
+          await (c.spec.kind === 'ts' ? tsStep(c, step, `step ${i}`) : pythonStep(c, step, `step ${i}`));
+        }
       }
       if (config.finalAcquire && c.spec.kind === 'ts') {
         // wait for the quiet period, then one more blocking exclusive acquisition (liveness)
@@ -371,6 +515,38 @@ export async function simulate(
     store.faults = false;
   });
   for (const c of contenders) void run(c);
+
+  // an operator breaking old tickets while contenders run (within the fault window: it counts as a fault)
+  const operatorBreaks: SimResult['operatorBreaks'] = [];
+  if (config.operator) {
+    const process = new SimProcess(scheduler, 'operator');
+    const runtime = new VirtualRuntime(
+      scheduler,
+      process,
+      { drift: 0, wallOffsetMs: config.operator.wallOffsetMs, monoOriginMs: 7_000_000 },
+      new Prng(streamSeed(config.seed, 4)),
+    );
+    const view = connect(process, runtime);
+    const actions = [...config.operator.actions]
+      .filter((a) => a.atMs * US < faultWindowUs)
+      .sort((a, b) => a.atMs - b.atMs);
+    void (async () => {
+      for (const action of actions) {
+        await runtime.sleep(Math.max(0, action.atMs - scheduler.nowMs));
+        const lock = createLock(view, LOCK_NAME, lockOptions(runtime, 'exclusive', 'operator'));
+        locks.push(lock);
+        const atUs = scheduler.nowUs;
+        try {
+          operatorBreaks.push({
+            atUs,
+            broken: await lock.breakOtherLocks({ olderThanMs: action.olderThanMs }),
+          });
+        } catch (error) {
+          operatorBreaks.push({ atUs, broken: errorName(error) });
+        }
+      }
+    })();
+  }
 
   const allDone = () => contenders.every((c) => c.finished || c.process.state === 'crashed');
   const superseded = () => generation !== mine;
@@ -388,8 +564,10 @@ export async function simulate(
     Math.max(
       ...config.contenders.map(
         (c) =>
-          c.steps.reduce((sum, st) => sum + st.gapMs + st.holdMs + (st.timeoutMs ?? 0), 0) +
-          (c.steps.length + 1) * livenessBoundMs,
+          (c.loops ?? 1) *
+            (c.steps.reduce((sum, st) => sum + st.gapMs + st.holdMs + (st.timeoutMs ?? 0), 0) +
+              c.steps.length * livenessBoundMs) +
+          livenessBoundMs,
       ),
     ) *
       US;
@@ -399,7 +577,7 @@ export async function simulate(
     await scheduler.run({
       untilUs: horizonUs,
       done: () => superseded() || allDone() || overdue(),
-      maxEvents: MAX_EVENTS,
+      maxEvents,
     });
   } catch (error) {
     if (!(error instanceof EventBudgetExceeded)) throw error;
@@ -407,6 +585,7 @@ export async function simulate(
   }
 
   let janitor: SimResult['janitor'] = 'skipped';
+  let turnLeftovers: string[] | undefined;
   let ageGateWaitMs = 0;
   let leftovers: SimResult['leftovers'];
   if (superseded()) abort = 'superseded by a newer case';
@@ -419,13 +598,19 @@ export async function simulate(
       { drift: 0, wallOffsetMs: 0, monoOriginMs: 0 },
       new Prng(streamSeed(config.seed, 3)),
     );
-    const view = store.view(process);
+    const view = connect(process, runtime);
     let finished = false;
     // Python-rule tickets have no lease: one left by a crash, or by a release that failed, goes
     // only by the age gate
     const python = contenders.some((c) => c.spec.kind === 'python');
     const ageGateMs = LOCK_DEFAULTS.breakAgeMs + 2 * config.store.skewMs + config.store.granularityMs + 1000;
     let failure: string | undefined;
+    let frontierBeforeCollection: number | undefined;
+    const highestTurn = () =>
+      Math.max(
+        0,
+        ...store.liveKeys(`${LOCK_NAME}.turn.`).map((key) => Number(key.slice(`${LOCK_NAME}.turn.`.length))),
+      );
     void (async () => {
       const lock = createLock(view, LOCK_NAME, lockOptions(runtime, 'exclusive', 'janitor'));
       locks.push(lock);
@@ -465,6 +650,18 @@ export async function simulate(
         record.outcome = errorName(error);
         record.endUs = scheduler.nowUs;
       }
+      if (config.strategy === 'conditional' && record.outcome === 'won') {
+        // collection: once every turn so far is older than the retention, more turns, a checkpoint
+        // among them (whose release collects, as may any release), then the store is looked at
+        frontierBeforeCollection = highestTurn();
+        await runtime.sleep(turns.retentionMs + 2 * config.store.skewMs + config.store.granularityMs + 1000);
+        for (let i = 0; i <= 2 * turns.checkpointEvery; i++) {
+          const more = createLock(view, LOCK_NAME, lockOptions(runtime, 'exclusive', 'janitor'));
+          locks.push(more);
+          if (!(await more.acquire())) throw new Error('the janitor could not acquire again');
+          await more.release();
+        }
+      }
     })()
       .catch((error: unknown) => {
         failure = errorName(error); // breakOtherLocks failed
@@ -480,15 +677,18 @@ export async function simulate(
             3000 +
             timing.settleDelayMs +
             (python ? ageGateMs : 0) +
+            (config.strategy === 'conditional'
+              ? turns.retentionMs + 3000 + (2 * turns.checkpointEvery + 1) * livenessBoundMs
+              : 0) +
             2 * livenessBoundMs) *
             US,
         done: () => superseded() || finished,
-        maxEvents: MAX_EVENTS,
+        maxEvents,
       });
       // let stragglers land (background deletes, in-flight writes of crashed contenders)
       const settleUs =
         (config.store.staleMs + config.store.writeMs + 20 * config.store.latencyMs[1] + 1000) * US;
-      await scheduler.run({ untilUs: scheduler.nowUs + settleUs, done: superseded, maxEvents: MAX_EVENTS });
+      await scheduler.run({ untilUs: scheduler.nowUs + settleUs, done: superseded, maxEvents });
     } catch (error) {
       if (!(error instanceof EventBudgetExceeded)) throw error;
       abort = `janitor: ${error.message}`;
@@ -498,7 +698,11 @@ export async function simulate(
       ? 'stuck'
       : (failure ?? (acquires[acquires.length - 1]?.outcome === 'won' ? 'done' : 'failed'));
     leftovers = [...store.allVersions(`${LOCK_NAME}.lock.`), ...store.allVersions(`${LOCK_NAME}.lease.`)];
+    if (config.strategy === 'conditional' && frontierBeforeCollection !== undefined) {
+      turnLeftovers = conditionalLeftovers(store, turns.checkpointEvery, frontierBeforeCollection);
+    }
   }
+  if (config.strategy === 'conditional') countTurnObjects();
 
   store.disposed = true;
   if (!superseded()) {
@@ -525,7 +729,40 @@ export async function simulate(
     quietFromUs,
     livenessBoundMs,
     ageGateWaitMs,
+    turnObjects,
+    turnLeftovers,
+    turnSettings: turns,
+    operatorBreaks,
   };
+}
+
+/**
+ * What collection should have removed, and did not: once every contender finished and the janitor
+ * let the retention pass, took more turns (a checkpoint among them) and collected, every turn up to
+ * the frontier it saw before waiting is over and old, so only checkpoints (and the marker) may stay
+ * of them, with their done markers; no turn may be left running, no done marker without its turn
+ * (checkpoints aside), and no lease.
+ */
+function conditionalLeftovers(store: SimStore, checkpointEvery: number, frontier: number): string[] {
+  const turnPrefix = `${LOCK_NAME}.turn.`;
+  const donePrefix = `${LOCK_NAME}.done.`;
+  const numbers = (prefix: string) =>
+    new Set(store.liveKeys(prefix).map((key) => Number(key.slice(prefix.length))));
+  const turnSet = numbers(turnPrefix);
+  const doneSet = numbers(donePrefix);
+  const out: string[] = [];
+  for (const n of [...turnSet].sort((a, b) => a - b)) {
+    if (n === 0) continue;
+    if (n % checkpointEvery !== 0 && n <= frontier)
+      out.push(`turn ${n} not collected (frontier was ${frontier})`);
+    else if (!doneSet.has(n)) out.push(`turn ${n} still running`);
+  }
+  for (const n of [...doneSet].sort((a, b) => a - b)) {
+    if (n % checkpointEvery !== 0 && !turnSet.has(n)) out.push(`done marker ${n} without its turn`);
+    else if (n % checkpointEvery !== 0 && n <= frontier) out.push(`done marker ${n} not collected`);
+  }
+  for (const key of store.liveKeys(`${LOCK_NAME}.lease.`)) out.push(`lease left: ${key}`);
+  return out;
 }
 
 const finalStep: StepSpec = {
