@@ -606,7 +606,9 @@ async function runPhase(ctx) {
       w.child.kill('SIGKILL');
       exit = await w.exited;
       signals.push({ worker: w.id, signal: action, state, ignored: true, killedAfterMs: SIGNAL_GRACE_MS });
-      problems.push(`${action} to ${w.id} (${state}) was not acted on within ${SIGNAL_GRACE_MS / 1000} s: SIGKILLed`);
+      problems.push(
+        `${action} to ${w.id} (${state}) was not acted on within ${SIGNAL_GRACE_MS / 1000} s: SIGKILLed`,
+      );
       if (Date.now() < endAt - 5_000) spawnWorker();
       continue;
     }
