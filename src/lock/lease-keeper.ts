@@ -189,8 +189,9 @@ export class LeaseKeeper {
     const renewal = ++this.#renewals;
     own.attempt(key);
     let versionId: string | undefined;
+    let attempts: number | undefined;
     try {
-      ({ versionId } = await store.putObject(key, this.#o.body(renewal), {
+      ({ versionId, attempts } = await store.putObject(key, this.#o.body(renewal), {
         contentType: 'application/json',
         signal,
       }));
@@ -198,7 +199,7 @@ export class LeaseKeeper {
       own.failed(key);
       throw error;
     }
-    own.wrote(key, versionId);
+    own.wrote(key, versionId, attempts);
     // on a versioned store every renewal is a new version; keep only the newest so listings stay small
     for (const old of own.versionsOf(key).slice(0, -1)) {
       store.deleteObject(key, { versionId: old }).then(

@@ -119,7 +119,7 @@ export async function writeTicket(
     try {
       // plain puts: a duplicate from a retry is harmless (same body), release deletes every version
       const result = await store.putObject(key, TICKET_BODY[mode], { contentType: 'text/plain', signal });
-      own.wrote(key, result.versionId);
+      own.wrote(key, result.versionId, result.attempts);
       return result;
     } catch (error) {
       own.failed(key);

@@ -5,7 +5,8 @@
  * A PUT that failed may still have landed (the response was lost, or the store answered 5xx after
  * applying it), so every key is recorded *before* its PUT. Release then deletes:
  * - every version a listing shows, plus every version id a PUT returned;
- * - on a store known to keep no versions, every attempted key by name (a plain delete is final);
+ * - on a store known to keep no versions, every attempted key by name (a plain delete is final),
+ *   and a key whose write failed once more `settleDelayMs` later (the write may still be on its way);
  * - otherwise (versions kept, or nothing answered to tell), when a write failed and may have
  *   landed unseen, or the listing missed a version we wrote (so it may also miss one a retried
  *   attempt left behind), whatever a second listing shows after `settleDelayMs` (a plain delete
@@ -39,12 +40,18 @@ export class OwnObjects {
     if (!this.#attempts.has(key)) this.#attempts.set(key, { key, versions: [], uncertain: false });
   }
 
-  /** Records the answer of a successful write. */
-  wrote(key: string, versionId: string | undefined): void {
+  /**
+   * Records the answer of a successful write. One that took more than one attempt (`attempts`, as
+   * the session reports it) is also uncertain: an earlier attempt may have landed, or land later,
+   * in a version the answer does not name.
+   */
+  wrote(key: string, versionId: string | undefined, attempts = 1): void {
     this.attempt(key);
     const versioned = !NO_VERSION.has(versionId);
     this.#versioned ??= versioned;
-    if (versioned) this.#attempts.get(key)?.versions.push(versionId as string);
+    const a = this.#attempts.get(key) as Attempt;
+    if (versioned) a.versions.push(versionId as string);
+    if (attempts > 1) a.uncertain = true;
   }
 
   /** Records a failed write: it may or may not have landed. */
@@ -90,7 +97,17 @@ export class OwnObjects {
       for (const a of mine) refs.push({ key: a.key, versionId: undefined });
     }
     await deleteRefs(store, refs, options.signal);
-    if (this.#versioned !== false && (stale || mine.some((a) => a.uncertain))) {
+    const uncertain = mine.filter((a) => a.uncertain);
+    if (this.#versioned === false && uncertain.length > 0) {
+      // a write we gave up on may still be on its way and land after that delete (a request reaches
+      // the store within the latency the settle delay covers): delete its key once more after it
+      await options.runtime.sleep(options.settleDelayMs, options.signal);
+      await deleteRefs(
+        store,
+        uncertain.map((a) => ({ key: a.key, versionId: undefined })),
+        options.signal,
+      );
+    } else if (this.#versioned !== false && (stale || uncertain.length > 0)) {
       // a failed write may have landed unseen by that listing, and a plain delete could only add a
       // delete marker where versions are kept: a listing settleDelayMs later shows what landed
       await options.runtime.sleep(options.settleDelayMs, options.signal);

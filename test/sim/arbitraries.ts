@@ -311,24 +311,11 @@ export function mixedCleanupArb(): fc.Arbitrary<SimConfig> {
 }
 
 /**
- * Known open (K24, regressions-14.test.ts): on the ticket strategy, a ticket PUT the client gave up
- * on can land after its discard and leave a ticket without a lease, which blocks every contender
- * until the 2 h age gate. Liveness and cleanup cases of the ticket strategy steer clear of late
- * writes until that is fixed; safety and fencing keep them.
+ * The ticket strategy's cases without late writes: how K27 was found (regressions-14.test.ts), kept
+ * so that its recorded path replays the same case.
  */
 export function withoutLateTicketWrites(config: SimConfig): SimConfig {
   return config.strategy === 'conditional' || config.store.lateP === 0
     ? config
     : { ...config, store: { ...config.store, lateP: 0 } };
-}
-
-/**
- * Known open (K27, regressions-14.test.ts): a ticket contender whose own lease runs out while it
- * acquires (a long pause or stall, which a contender that does not hold may take) abandons its
- * ticket PUT in flight and deletes its ticket at once; the PUT lands after the delete and leaves a
- * ticket without a lease. Liveness and cleanup cases of the ticket strategy keep pauses within the
- * budget until that is fixed; safety and fencing keep waiters' pauses unbounded.
- */
-export function withinBudgetTicketPauses(config: SimConfig): SimConfig {
-  return config.strategy === 'conditional' ? config : { ...config, waiterPauses: 'budget' };
 }

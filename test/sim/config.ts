@@ -139,11 +139,15 @@ export interface LockTiming {
   pauseBudgetMs: number;
 }
 
-/** Smallest settle delay the assumptions allow for this store. */
+/**
+ * Smallest settle delay the assumptions allow for this store. A write the client gave up on and
+ * that reaches the store later is a request with a long one-way latency: where such late writes
+ * happen, the latency the settle delay must cover is their landing time.
+ */
 export function minSettleMs(store: StoreParams): number {
+  const latencyMs = Math.max(store.latencyMs[1], store.lateP > 0 ? store.landingMs : 0);
   return Math.ceil(
-    (store.granularityMs + 2 * store.skewMs + store.writeMs + store.latencyMs[1] + store.staleMs) *
-      (1 + MAX_DRIFT),
+    (store.granularityMs + 2 * store.skewMs + store.writeMs + latencyMs + store.staleMs) * (1 + MAX_DRIFT),
   );
 }
 

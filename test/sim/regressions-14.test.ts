@@ -57,24 +57,6 @@ function checkNoEntryAfterBreak(r: SimResult): string[] {
 // `it.fails` asserts each still fails, so the suite stays green and flags the day a fix lands (then
 // drop `.fails`). The main properties steer clear of these triggers meanwhile (see their files).
 describe('found in the fixed code by the new dimensions (open)', () => {
-  it.fails('K24 (late ticket writes): a ticket PUT the client gave up on lands after its discard and blocks everyone', async () => {
-    await replay('K24', {
-      arb: lateTicketArb(),
-      check: checkLiveness,
-      seed: 1535053194,
-      path: '0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:2:1:0:0:0:0:1:1:1:1:1:1:1:1:1:1:1:1:1:0:0:0:0:0:0:0:0:0:0:2:1',
-    });
-  });
-
-  it.fails('K27 (paused acquirer): a contender whose lease ran out while it acquired abandons its seq-1 PUT, deletes its ticket, and the PUT lands after', async () => {
-    await replay('K27', {
-      arb: waiterPauseLivenessArb(),
-      check: checkLiveness,
-      seed: 1027227097,
-      path: '115:15:0:0:3:9:9:10:12:5:3:2:11:10:12:12:12:13:13:13:14:13:16:7:4:19:19:21:21:34:34:34:34:41:3:7:0:2:6:10:7:8:8:8:8:8:8:12:11:9:10:3:13:13:22:7:7:9:6:11:12:2:0:3:15:1:10:10:16:3:3:1:4:1:6:6:12:6:7:6:9:1:6:14:12:1:3:7:7:7:14:7:7:7:10:1:6:9:9:10:1:8:3:1:6:6:7:6:6:8:8:8:8:10:6:6:7:7:7:7:7:7:7:7:7:13:7:7:7:9:5:8:4:7:5:5:7:6:7:10:7:6:6:7:7:7:7:7:7:7:7:7:8:2:1:4:4:4:4:4:11:2:4:7:4:4:6:4:4:5:5:5:5:7:6:4:11:5:10:10:10:10:10:10:11:10:12:12:10:11:10:10:11',
-    });
-  });
-
   it.fails("K26 (collection): a block's last turn collected without its done marker leaves the marker for ever", async () => {
     await replay('K26', {
       arb: conditionalCleanupArb(),
@@ -87,6 +69,24 @@ describe('found in the fixed code by the new dimensions (open)', () => {
 });
 
 describe('issue 14: findings the new dimensions catch, replayed', () => {
+  it('K24 (late ticket writes): a ticket PUT the client gave up on lands after its discard and blocks everyone', async () => {
+    await replay('K24', {
+      arb: lateTicketArb(),
+      check: checkLiveness,
+      seed: 1553524937,
+      path: '11:3:1:2:0:2:4:1:0:2:0:1:0:1:1:1:1:2:1:3:0:1:2:2:9:1:1:4:2:1:2:2:2:2:2:3:2:1:1:1:0:2:0',
+    });
+  });
+
+  it('K27 (paused acquirer): a contender whose lease ran out while it acquired abandons its seq-1 PUT, deletes its ticket, and the PUT lands after', async () => {
+    await replay('K27', {
+      arb: waiterPauseLivenessArb(),
+      check: checkLiveness,
+      seed: 1027227097,
+      path: '115:15:0:0:3:9:9:10:12:5:3:2:11:10:12:12:12:13:13:13:14:13:16:7:4:19:19:21:21:34:34:34:34:41:3:7:0:2:6:10:7:8:8:8:8:8:8:12:11:9:10:3:13:13:22:7:7:9:6:11:12:2:0:3:15:1:10:10:16:3:3:1:4:1:6:6:12:6:7:6:9:1:6:14:12:1:3:7:7:7:14:7:7:7:10:1:6:9:9:10:1:8:3:1:6:6:7:6:6:8:8:8:8:10:6:6:7:7:7:7:7:7:7:7:7:13:7:7:7:9:5:8:4:7:5:5:7:6:7:10:7:6:6:7:7:7:7:7:7:7:7:7:8:2:1:4:4:4:4:4:11:2:4:7:4:4:6:4:4:5:5:5:5:7:6:4:11:5:10:10:10:10:10:10:11:10:12:12:10:11:10:10:11',
+    });
+  });
+
   it('K14 (T1): a waiter stalled between a lease listing and its verdict breaks a live holder', async () => {
     await replay('K14', {
       arb: stalledWaiterArb(),
