@@ -58,13 +58,13 @@ export async function listOwnTicket(
   keys: LockKeys,
   lockId: string,
   signal?: AbortSignal,
-): Promise<{ ticket: Ticket | undefined; versions: ObjectRef[] }> {
+): Promise<{ ticket: Ticket | undefined; versions: ObjectRef[]; markers: ObjectRef[] }> {
   const entries = await listEntries(store, `${keys.ticketPrefix}${lockId}-`, signal);
   const ticket = parseTickets(keys, entries).get(lockId);
-  const versions = entries
-    .filter((e) => e.isDeleteMarker !== true)
-    .map((e) => ({ key: e.key, versionId: e.versionId }));
-  return { ticket, versions };
+  const ref = (e: ListingEntry) => ({ key: e.key, versionId: e.versionId });
+  const versions = entries.filter((e) => e.isDeleteMarker !== true).map(ref);
+  const markers = entries.filter((e) => e.isDeleteMarker === true).map(ref);
+  return { ticket, versions, markers };
 }
 
 /**
@@ -163,7 +163,7 @@ export async function deleteRefs(
 }
 
 /**
- * Deletes another contender's ticket (every listed version), then its lease. Tickets go first: a
+ * Deletes another contender's ticket (every listed version, then its delete markers), then its lease. Tickets go first: a
  * crash in between leaves an orphan lease (harmless, collected by waiters), never a ticket without
  * a lease, which could only expire by the age gate.
  */
@@ -175,6 +175,10 @@ export async function deleteContender(
 ): Promise<void> {
   const own = await listOwnTicket(store, keys, lockId, options.signal);
   await deleteRefs(store, own.versions, options.signal);
+  // then its delete markers (a contender that deleted a ticket key it never learnt the version of
+  // leaves one, perhaps beneath a late landing of that write); after the versions, so that no
+  // ticket reappears in between
+  await deleteRefs(store, own.markers, options.signal);
   const lease = await listEntries(store, `${keys.leasePrefix}${lockId}.`, options.signal);
   await deleteRefs(
     store,

@@ -4,6 +4,7 @@
 // in. `SIM_DISCOVER=1` searches afresh and prints new seeds and paths; `-t K14` picks one.
 import { afterAll, describe, it } from 'vitest';
 import {
+  checkCleanup,
   checkCollection,
   checkConditionalCleanup,
   checkFencing,
@@ -24,6 +25,7 @@ import {
   suspendedHolderArb,
   waiterPauseLivenessArb,
 } from './findings.js';
+import { mixedCleanupArb } from './arbitraries.js';
 import { saveStats } from './harness.js';
 import { replay } from './replay.js';
 import type { SimResult } from './world.js';
@@ -75,6 +77,15 @@ describe('issue 14: findings the new dimensions catch, replayed', () => {
       check: checkLiveness,
       seed: 1553524937,
       path: '11:3:1:2:0:2:4:1:0:2:0:1:0:1:1:1:1:2:1:3:0:1:2:2:9:1:1:4:2:1:2:2:2:2:2:3:2:1:1:1:0:2:0',
+    });
+  });
+
+  it('K28 (late Python ticket write): a Python contender deletes by key the seq-1 it never learnt the version of, the PUT lands after, and the age-gate break leaves the delete marker beneath it', async () => {
+    await replay('K28', {
+      arb: mixedCleanupArb(),
+      check: (r) => checkCleanup(r),
+      seed: 12,
+      path: '409',
     });
   });
 
