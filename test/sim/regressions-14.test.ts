@@ -74,16 +74,6 @@ describe('found in the fixed code by the new dimensions (open)', () => {
       path: '115:15:0:0:3:9:9:10:12:5:3:2:11:10:12:12:12:13:13:13:14:13:16:7:4:19:19:21:21:34:34:34:34:41:3:7:0:2:6:10:7:8:8:8:8:8:8:12:11:9:10:3:13:13:22:7:7:9:6:11:12:2:0:3:15:1:10:10:16:3:3:1:4:1:6:6:12:6:7:6:9:1:6:14:12:1:3:7:7:7:14:7:7:7:10:1:6:9:9:10:1:8:3:1:6:6:7:6:6:8:8:8:8:10:6:6:7:7:7:7:7:7:7:7:7:13:7:7:7:9:5:8:4:7:5:5:7:6:7:10:7:6:6:7:7:7:7:7:7:7:7:7:8:2:1:4:4:4:4:4:11:2:4:7:4:4:6:4:4:5:5:5:5:7:6:4:11:5:10:10:10:10:10:10:11:10:12:12:10:11:10:10:11',
     });
   });
-
-  it.fails("K26 (collection): a block's last turn collected without its done marker leaves the marker for ever", async () => {
-    await replay('K26', {
-      arb: conditionalCleanupArb(),
-      check: checkConditionalCleanup,
-      seed: 1876487495,
-      path: '3525:31:38:46:59:54:10:44:43:45:45:44:50:50:59:66:83:82',
-      discoverRuns: 10_000,
-    });
-  });
 });
 
 describe('issue 14: findings the new dimensions catch, replayed', () => {
@@ -185,6 +175,18 @@ describe('issue 14: findings the new dimensions catch, replayed', () => {
       check: checkNoConflictFailure,
       seed: -157388034,
       path: '0:0:0:0:0:0:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:2:1:0:0:0:0:3:2:2:1:1:3:3:3:1:1:1:1:2:2:1:5:1:2:2:2:8:1:9:4:0:0:0:0:0:0:0:0:1:1:1:1:1:1:1:1:0:0:0:0:0:1:0:0:0:0:0:1',
+    });
+  });
+
+  // found in the fixed code (b67e8d9), fixed since: a failed delete of turn 2's done marker, and
+  // every later walk started above it
+  it("K26 (collection): a block's last turn collected without its done marker leaves the marker for ever", async () => {
+    await replay('K26', {
+      arb: conditionalCleanupArb(),
+      check: checkConditionalCleanup,
+      seed: 1876487495,
+      path: '3525:31:38:46:59:54:10:44:43:45:45:44:50:50:59:66:83:82',
+      discoverRuns: 10_000,
     });
   });
 });
