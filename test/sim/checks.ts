@@ -169,7 +169,8 @@ export function checkConditionalCleanup(
   if (r.abort) out.push(`the case did not finish: ${r.abort}`);
   if (r.janitor !== 'done')
     out.push(`janitor: ${r.janitor} (${r.acquires.at(-1)?.outcome ?? 'did not run'})`);
-  // known open (K26): a done marker left by a collector that stopped after its block's last turn
+  // known open: a done marker a contender wrote for its own turn after a breaker ended the turn and
+  // collection took both (K26, a collector that stopped between a turn and its marker, is fixed)
   const left = (r.turnLeftovers ?? ['the janitor did not collect']).filter(
     (l) => options.orphanDone !== 'tolerate' || !/^done marker \d+ without its turn$/.test(l),
   );

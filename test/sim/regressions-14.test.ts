@@ -3,6 +3,7 @@
 // replay failed on the lock core at commit 00dbd60 (before the fixes) and passes once its fix is
 // in. `SIM_DISCOVER=1` searches afresh and prints new seeds and paths; `-t K14` picks one.
 import { afterAll, describe, it } from 'vitest';
+import { mixedCleanupArb } from './arbitraries.js';
 import {
   checkCleanup,
   checkCollection,
@@ -25,7 +26,6 @@ import {
   suspendedHolderArb,
   waiterPauseLivenessArb,
 } from './findings.js';
-import { mixedCleanupArb } from './arbitraries.js';
 import { saveStats } from './harness.js';
 import { replay } from './replay.js';
 import type { SimResult } from './world.js';
@@ -54,21 +54,6 @@ function checkNoEntryAfterBreak(r: SimResult): string[] {
   }
   return out;
 }
-
-// Found in the fixed code (after the fixes of issue 14 landed) by the new dimensions, and still open:
-// `it.fails` asserts each still fails, so the suite stays green and flags the day a fix lands (then
-// drop `.fails`). The main properties steer clear of these triggers meanwhile (see their files).
-describe('found in the fixed code by the new dimensions (open)', () => {
-  it.fails("K26 (collection): a block's last turn collected without its done marker leaves the marker for ever", async () => {
-    await replay('K26', {
-      arb: conditionalCleanupArb(),
-      check: checkConditionalCleanup,
-      seed: 1876487495,
-      path: '3525:31:38:46:59:54:10:44:43:45:45:44:50:50:59:66:83:82',
-      discoverRuns: 10_000,
-    });
-  });
-});
 
 describe('issue 14: findings the new dimensions catch, replayed', () => {
   it('K24 (late ticket writes): a ticket PUT the client gave up on lands after its discard and blocks everyone', async () => {
@@ -196,6 +181,18 @@ describe('issue 14: findings the new dimensions catch, replayed', () => {
       check: checkNoConflictFailure,
       seed: -157388034,
       path: '0:0:0:0:0:0:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:2:1:0:0:0:0:3:2:2:1:1:3:3:3:1:1:1:1:2:2:1:5:1:2:2:2:8:1:9:4:0:0:0:0:0:0:0:0:1:1:1:1:1:1:1:1:0:0:0:0:0:1:0:0:0:0:0:1',
+    });
+  });
+
+  // found in the fixed code (b67e8d9), fixed since: a failed delete of turn 2's done marker, and
+  // every later walk started above it
+  it("K26 (collection): a block's last turn collected without its done marker leaves the marker for ever", async () => {
+    await replay('K26', {
+      arb: conditionalCleanupArb(),
+      check: checkConditionalCleanup,
+      seed: 1876487495,
+      path: '3525:31:38:46:59:54:10:44:43:45:45:44:50:50:59:66:83:82',
+      discoverRuns: 10_000,
     });
   });
 });

@@ -2,12 +2,12 @@
  * Collection of old turns, run now and then by a releasing holder (best effort).
  *
  * The rule: walking the turns upwards, a turn is deleted (then its done marker) only while every
- * turn so far is over and older than the retention; the walk stops at the first that is not. A
- * checkpoint (every `checkpointEvery`-th number, the marker included) is never deleted, nor is one of
- * the newest `checkpointEvery` numbers below the frontier. So a collected turn has only finished
- * turns below it, and no number is ever created again (see frontier.ts). A listing may omit only
- * turns younger than its staleness, far younger than the retention: it cannot hide an old running
- * turn below one it shows.
+ * turn so far is over, both it and its done marker older than the retention; the walk stops at the
+ * first that is not. A checkpoint (every `checkpointEvery`-th number, the marker included) is never
+ * deleted, nor is one of the newest `checkpointEvery` numbers below the frontier. So a collected turn
+ * has only finished turns below it, and no number is ever created again (see frontier.ts). A listing
+ * may omit only turns younger than its staleness, far younger than the retention: it cannot hide an
+ * old running turn below one it shows.
  *
  * Where the walk starts: checkpoints pile up below everything collected, one per block of
  * `checkpointEvery` numbers, so a walk that listed from the bottom would page through them and, once
@@ -17,6 +17,21 @@
  * "block `j`'s last number is gone" holds exactly for the blocks below some `j`. From there the walk
  * lists with `startAfter`, page after page, up to a cap per run that exceeds a block, so a run that
  * was skipped (its holder crashed) is caught up by the next.
+ *
+ * Done markers left behind (finding K26 of issue 14): a walk that stops between a turn's delete and
+ * its done marker's (a crash, a failed delete) leaves an orphan marker, which a later walk deletes,
+ * provided some later walk still looks at its number. Three rules make sure of it:
+ * - the walk starts one number early, at the last number of the block below the first block not
+ *   fully collected: the search counts a block collected once its last turn is gone, which may be
+ *   before that turn's done marker is;
+ * - a turn goes only once its done marker, too, is older than the retention, so every orphan a walk
+ *   leaves is old: listed by any listing (which may omit only what is younger than its staleness),
+ *   and deletable at once (C5 spares only young ones);
+ * - the walk never passes a done marker it leaves: an orphan too young to delete (a young turn that
+ *   a stale listing missed, C5) stops it, and orphans go with the batch before the next block's last
+ *   turn (see `Batches`).
+ * So below the first block whose last turn exists, walks leave nothing but checkpoints and, perhaps,
+ * the done marker of the number just below that block, where the next walk starts.
  *
  * Leases unchanged for two of their own durations belong to contenders that died (between writing
  * a lease and a turn, say) or whose release could not delete them; they are deleted too.
@@ -66,7 +81,8 @@ export async function collectTurns(
     deleted = await walk(
       store,
       keys,
-      { k, limit, oldEnough, from: Math.max(1, block * k), cap: Math.max(4 * k, WINDOW) },
+      // one number early: the done marker of the block below's last turn may still be there (K26)
+      { k, limit, oldEnough, from: Math.max(1, block * k - 1), cap: Math.max(4 * k, WINDOW) },
       signal,
     );
   }
@@ -109,7 +125,7 @@ interface Walk {
   k: number;
   limit: number;
   oldEnough: (d: Date) => boolean;
-  /** The first number to look at (a checkpoint, or 1). */
+  /** The first number to look at (the last number of a block, or 1). */
   from: number;
   /** Most turns deleted in one run. */
   cap: number;
@@ -131,14 +147,19 @@ async function walk(
       for (; n <= through; n++) {
         const turn = turns.get(n);
         if (!turn) {
-          // gone: collected (a walk that stopped between a turn and its done marker leaves the done
-          // marker, deleted here once old), or younger than the listing (then so is everything above)
-          // (C5: a young turn a stale listing missed keeps its young done marker)
+          // gone: collected, or younger than the listing (then so is everything above). A done
+          // marker here, once old, goes: a walk that stopped between the two deletes left it (old:
+          // see the module), or it was written after its turn was collected. A young one may be a
+          // young turn's that a stale listing missed (C5): it stays, and the walk stops, so that it
+          // never passes a marker it leaves
           const marker = done.get(n);
-          if (marker && w.oldEnough(marker)) await batches.orphanDone(n);
+          if (!marker) continue;
+          if (!w.oldEnough(marker)) return batches.deleted;
+          await batches.orphanDone(n);
           continue;
         }
-        if (!done.has(n) || !w.oldEnough(turn.lastModified)) return batches.deleted;
+        const ended = done.get(n);
+        if (!ended || !w.oldEnough(turn.lastModified) || !w.oldEnough(ended)) return batches.deleted;
         if (n % w.k === 0) continue; // a checkpoint: kept, and passed only because it is over
         if (batches.deleted >= w.cap) return batches.deleted;
         await batches.add(n, (n + 1) % w.k === 0);
@@ -152,8 +173,9 @@ async function walk(
 
 /**
  * Deletes collected turns in ascending batches, each turn before its done marker. A block's last
- * number goes alone, after everything below it: so "the last number of block `j` is gone" means
- * the whole block is, whatever a crash interrupts (the search in `firstUncollectedBlock` relies on it).
+ * number goes alone, after everything below it (orphan done markers included): so "the last number
+ * of block `j` is gone" means the whole block is but, perhaps, that number's done marker, whatever a
+ * crash interrupts (the search in `firstUncollectedBlock` relies on it, and the walk starts there).
  */
 class Batches {
   readonly #store: ObjectStore;

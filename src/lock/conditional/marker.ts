@@ -31,7 +31,10 @@ export interface TurnSettings {
 export interface TurnOptions {
   /** Turns kept for ever, one per this many (and the newest this many are never deleted). @default 1024 */
   checkpointEvery?: number | undefined;
-  /** A done turn is deleted once older than this; a quarter of it must exceed any create's duration. @default 24 hours */
+  /**
+   * A turn is deleted once it and its done marker are older than this; a quarter of it must exceed
+   * any create's duration. @default 24 hours
+   */
   retentionMs?: number | undefined;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Turn collection (src/lock/conditional/gc.ts) on a store laid out by hand: checkpoints piled up
- * below everything collected must not stop it (finding C3 of issue 14), and a done marker is never
- * deleted while young (C5).
+ * below everything collected must not stop it (finding C3 of issue 14), a done marker is never
+ * deleted while young (C5), and none is left behind for ever by a run that stopped between a turn
+ * and its done marker (K26).
  */
 import { describe, expect, it } from 'vitest';
 import { MemorySession } from '../../../src/index.js';
@@ -58,5 +59,42 @@ describe('turn collection', () => {
     for (let n = 6; n <= 12; n++) await over(store, n);
     await collectTurns(store, keys, settings, 12, 12);
     expect(await numbers(store, keys.donePrefix)).toContain(3);
+    // and the walk stops there: past it, it would delete block 2's last turn, and later walks would
+    // start above a marker left behind (K26)
+    expect(await numbers(store, keys.turnPrefix)).toContain(5);
+  });
+
+  it("deletes, at the next run, a block's last done marker whose delete failed (K26)", async () => {
+    const store = new MemorySession();
+    const memory = store.deleteObject.bind(store);
+    let failures = 1;
+    store.deleteObject = async (key, options) => {
+      if (key === doneKey(keys, 3) && failures-- > 0) throw new Error('simulated: connection reset');
+      return memory(key, options);
+    };
+    for (let n = 1; n <= 9; n++) await over(store, n);
+    await new Promise((r) => setTimeout(r, 1100));
+    for (let n = 10; n <= 12; n++) await over(store, n);
+    // turn 3, the last of block 1, goes; its done marker stays: the run stops there
+    await expect(collectTurns(store, keys, settings, 12, 12)).rejects.toThrow(/simulated/);
+    expect(await numbers(store, keys.turnPrefix)).not.toContain(3);
+    expect(await numbers(store, keys.donePrefix)).toContain(3);
+    // the next run finds block 1 collected (its last turn is gone) and still takes the marker
+    await collectTurns(store, keys, settings, 12, 12);
+    expect((await numbers(store, keys.donePrefix)).filter((n) => n % 2 !== 0)).toEqual([11]);
+    expect((await numbers(store, keys.turnPrefix)).filter((n) => n % 2 !== 0)).toEqual([11]);
+  });
+
+  it('keeps an old turn until its done marker, too, is older than the retention (K26)', async () => {
+    const store = new MemorySession();
+    // turn 3 was held long: created long ago, ended just now. Deleted now, it would leave a young
+    // done marker if the run stopped there, which a stale listing may omit and C5 must spare
+    for (let n = 1; n <= 2; n++) await over(store, n);
+    await store.putObject(turnKey(keys, 3), '1');
+    await new Promise((r) => setTimeout(r, 1100));
+    await store.putObject(doneKey(keys, 3), '{}');
+    for (let n = 4; n <= 8; n++) await over(store, n);
+    expect(await collectTurns(store, keys, settings, 8, 8)).toBe(1);
+    expect(await numbers(store, keys.turnPrefix)).toEqual([2, 3, 4, 5, 6, 7, 8]);
   });
 });
