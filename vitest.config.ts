@@ -6,8 +6,13 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       // B2Session against the B2 native-API test server (test/support/b2-server), one server per file
       { extends: true, test: { name: 'b2', include: ['test/b2/**/*.test.ts'], testTimeout: 60_000 } },
-      // the store contract on the embedded stores (MemorySession, FileSession); S3 runs it in `integration`
-      { extends: true, test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'] } },
+      // the store contract on the embedded stores (MemorySession, FileSession); S3 runs it in `integration`.
+      // Its properties run dozens of cases of real file I/O per test: outcomes are asserted, not speed
+      // (a busy machine took FileSession's 40 key round-trips past vitest's default 5 s)
+      {
+        extends: true,
+        test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], testTimeout: 60_000 },
+      },
       // fast-check simulations of the lock core on virtual time (test/sim/README.md)
       {
         extends: true,
