@@ -161,20 +161,12 @@ export function checkCollection(r: SimResult): string[] {
  * the frontier it saw is left but checkpoints, no turn is running, no done marker is orphaned, no
  * lease is left (see `conditionalLeftovers` in world.ts).
  */
-export function checkConditionalCleanup(
-  r: SimResult,
-  options: { orphanDone?: 'tolerate' | 'report' } = {},
-): string[] {
+export function checkConditionalCleanup(r: SimResult): string[] {
   const out: string[] = [];
   if (r.abort) out.push(`the case did not finish: ${r.abort}`);
   if (r.janitor !== 'done')
     out.push(`janitor: ${r.janitor} (${r.acquires.at(-1)?.outcome ?? 'did not run'})`);
-  // known open: a done marker a contender wrote for its own turn after a breaker ended the turn and
-  // collection took both (K26, a collector that stopped between a turn and its marker, is fixed)
-  const left = (r.turnLeftovers ?? ['the janitor did not collect']).filter(
-    (l) => options.orphanDone !== 'tolerate' || !/^done marker \d+ without its turn$/.test(l),
-  );
-  return [...out, ...left].slice(0, 8);
+  return [...out, ...(r.turnLeftovers ?? ['the janitor did not collect'])].slice(0, 8);
 }
 
 /** A readable trace of a case: its configuration, the holds and the acquisitions. */

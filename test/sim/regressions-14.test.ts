@@ -3,7 +3,7 @@
 // replay failed on the lock core at commit 00dbd60 (before the fixes) and passes once its fix is
 // in. `SIM_DISCOVER=1` searches afresh and prints new seeds and paths; `-t K14` picks one.
 import { afterAll, describe, it } from 'vitest';
-import { mixedCleanupArb } from './arbitraries.js';
+import { CLEANUP, configArb, mixedCleanupArb } from './arbitraries.js';
 import {
   checkCleanup,
   checkCollection,
@@ -193,6 +193,23 @@ describe('issue 14: findings the new dimensions catch, replayed', () => {
       seed: 1876487495,
       path: '3525:31:38:46:59:54:10:44:43:45:45:44:50:50:59:66:83:82',
       discoverRuns: 10_000,
+    });
+  });
+
+  // found in the fixed code (a5d7682) by property 4 once its orphan tolerance was taken out: c3,
+  // suspended while acquiring, had turn 2 broken by a waiter; collection took the turn and the
+  // breaker's marker; c3 woke, ended its turn, and its create-only done marker landed below every
+  // later walk
+  it('K29 (collection): a contender paused past the retention writes a done marker for its turn, collected meanwhile', async () => {
+    await replay('K29', {
+      // property 4's arbitrary (conditional.test.ts)
+      arb: configArb({ ...CLEANUP, storeMap: (s) => ({ ...s, conditionalPut: 'atomic' }) }).map((c) => ({
+        ...c,
+        strategy: 'conditional' as const,
+      })),
+      check: checkConditionalCleanup,
+      seed: 7,
+      path: '200',
     });
   });
 });

@@ -27,7 +27,15 @@ import { LeaseWatch } from './lease-watch.js';
 import { ensureMarker, type TurnSettings } from './marker.js';
 import { qualifyStore } from './qualify.js';
 import { type Blocker, TurnQueue } from './queue.js';
-import { createDone, createTurn, ensureDone, headTurn, readDone, type TurnInfo } from './turn-store.js';
+import {
+  createDoneOfLiveTurn,
+  createTurn,
+  dropIfCollected,
+  ensureDone,
+  headTurn,
+  readDone,
+  type TurnInfo,
+} from './turn-store.js';
 
 /** Jitter applied to the poll interval, so waiters do not poll in lockstep. */
 const POLL_JITTER = 0.2;
@@ -55,6 +63,11 @@ export class ConditionalCore extends LockEngine {
    * when we looked: such a create can still land (a ghost turn of ours, with our lease).
    */
   readonly #ambiguous = new Set<number>();
+  /**
+   * When (suspend-aware clock) a read was sent that then found our turn without a done marker: our
+   * own create of the turn, or the keeper's check. See `#writeDone`.
+   */
+  #openSeenAtMs: number | undefined;
 
   constructor(store: ObjectStore, keys: LockKeys, options: ResolvedLockOptions) {
     super(store, keys, options);
@@ -141,6 +154,7 @@ export class ConditionalCore extends LockEngine {
     const lockId = newLockId();
     this.#lockId = lockId;
     this.#turn = undefined;
+    this.#openSeenAtMs = undefined;
     this.#queue = undefined;
     this.#own = new OwnObjects();
     const lease = this.#startLease(lockId, signal);
@@ -173,9 +187,19 @@ export class ConditionalCore extends LockEngine {
       own: this.#own,
       // nobody ended our turn for us: while held, and while waiting (a waiter whose turn was ended
       // must not enter; C4)
-      check: async (checkSignal) =>
-        this.#turn === undefined ||
-        (await readDone(this.store, this.keys, this.#turn, checkSignal)) === undefined,
+      check: async (checkSignal) => {
+        const turn = this.#turn;
+        if (turn === undefined) return true;
+        const sentAtMs = this.options.runtime.suspendAwareNow();
+        const liveAtSend = this.#keeper?.isLive() ?? false;
+        const open = (await readDone(this.store, this.keys, turn, checkSignal)) === undefined;
+        // no marker means the turn is still running only if it cannot have been broken and
+        // collected before the read: our lease was trusted from the send to the answer (less than
+        // a lease apart), so no waiter broke us before the send, and collection needs a marker R old
+        if (open && liveAtSend && this.#keeper?.isLive() && this.#turn === turn)
+          this.#openSeenAtMs = sentAtMs;
+        return open;
+      },
       checkWhileAcquiring: true,
       onLost: (reason, cause) => this.#onLost(reason, cause),
       extra: () => ({ turn: this.#turn }),
@@ -260,7 +284,7 @@ export class ConditionalCore extends LockEngine {
       if (owner === 'won' && clock() - sentAtMs > trustMs) {
         // answered later than a create may take (a suspend, a stalled network): the number may be
         // one collection took meanwhile, so the turn is not used; it is ended, and we start afresh
-        await createDone(this.store, this.keys, turn, {
+        await createDoneOfLiveTurn(this.store, this.keys, turn, {
           floor: 0,
           entered: false,
           broken: false,
@@ -272,6 +296,7 @@ export class ConditionalCore extends LockEngine {
       if (owner === 'won') {
         ambiguous.delete(turn);
         this.#turn = turn;
+        this.#openSeenAtMs = sentAtMs; // created no earlier than sent, without a done marker
         this.#queue = queue;
         rememberFrontier(this.store, this.keys, { turn, learnedAtMs: sentAtMs });
         return { shortcut };
@@ -363,7 +388,7 @@ export class ConditionalCore extends LockEngine {
 
   /** Ends a ghost turn `n` of ours (see `#endGhosts`); `floor` is what we know of the turns below. */
   #endGhost(n: number, floor: number, signal?: AbortSignal): Promise<boolean> {
-    return createDone(
+    return createDoneOfLiveTurn(
       this.store,
       this.keys,
       n,
@@ -416,7 +441,7 @@ export class ConditionalCore extends LockEngine {
 
   /** Ends a dead contender's turn with a done marker saying so, and deletes its lease. */
   async #breakTurn(queue: TurnQueue, facts: TurnInfo, watch: LeaseWatch, signal: AbortSignal): Promise<void> {
-    await createDone(
+    await createDoneOfLiveTurn(
       this.store,
       this.keys,
       facts.turn,
@@ -481,7 +506,22 @@ export class ConditionalCore extends LockEngine {
       { floor: known >= turn ? turn + 1 : known, entered, broken: false, by: lockId },
       { runtime: this.options.runtime, budgetMs: this.options.leaseMs },
     );
-    if (!ours) this.#lostError ??= new LockLostError(this.keys.name, 'our turn was broken');
+    if (!ours) {
+      this.#lostError ??= new LockLostError(this.keys.name, 'our turn was broken');
+      return;
+    }
+    // A marker of ours for a turn already collected would stay for ever, below every later walk
+    // (K29: a breaker ended the turn while we were paused, collection took the turn and the
+    // breaker's marker, then ours landed). Collection takes a turn only once a done marker of it is
+    // older than the retention R; none existed when the read sent at #openSeenAtMs looked (or when
+    // our create of the turn was sent), and ours landed before now, so if now is within R / 4 of
+    // that send (on the suspend-aware clock, never slower than real time; skew and rate error fit
+    // in the slack R / 2) the turn was still there when ours landed: ours is its marker, collected
+    // with it. Past that, a HEAD tells (dropIfCollected); best effort, a failed HEAD leaves it.
+    const seen = this.#openSeenAtMs;
+    const trustMs = (this.#settings?.retentionMs ?? 0) / 4;
+    if (seen === undefined || this.options.runtime.suspendAwareNow() - seen > trustMs)
+      await dropIfCollected(this.store, this.keys, turn).catch(() => {});
   }
 
   #onLost(reason: string, cause?: unknown): void {

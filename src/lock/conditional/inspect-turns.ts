@@ -10,7 +10,7 @@ import { LeaseObserver, type ListedLease } from '../lease-observer.js';
 import { deleteRefs, listLeases, listLeasesTimed } from '../lock-store.js';
 import type { LockKeys } from '../names.js';
 import { LeaseWatch } from './lease-watch.js';
-import { createDone, headTurn, listQueue, type TurnInfo } from './turn-store.js';
+import { createDoneOfLiveTurn, headTurn, listQueue, type TurnInfo } from './turn-store.js';
 
 /** The running turns of `keys` (see the module). Listings are hints: a status, never a decision. */
 export async function inspectTurns(
@@ -102,14 +102,14 @@ export async function breakOldTurns(
   for (const [i, facts] of candidates.entries()) {
     if (!verdicts[i]) continue;
     const lockId = facts.lockId as string;
-    const ended = await createDone(
+    const ended = await createDoneOfLiveTurn(
       store,
       keys,
       facts.turn,
       { floor: 0, entered: false, broken: true, by: 'breakLocks' },
       signal,
     );
-    if (!ended) continue; // it ended meanwhile (released, or broken by a waiter)
+    if (!ended) continue; // it ended meanwhile (released, or broken by a waiter; or collected since)
     await deleteRefs(store, leaseRefs(second.leases.get(lockId) ?? first.leases.get(lockId)), signal);
     broken.push(lockId);
   }

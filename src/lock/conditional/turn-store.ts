@@ -138,6 +138,55 @@ export async function createDone(
   }
 }
 
+/**
+ * Takes back a done marker of ours for turn `n` if the turn itself is gone; call it once our marker
+ * is written (or found to be ours). Resolves true when it was taken back.
+ *
+ * Why: a contender paused long enough can end its turn after a breaker did and after collection took
+ * the turn and the breaker's marker; its create-only PUT then succeeds, and the marker sits below
+ * where every later collection walk starts, for ever (K29 of issue 14).
+ *
+ * Why it is safe: our turn existed (we created it, or a HEAD or listing showed it), so a HEAD that
+ * finds it gone means it was deleted, and only collection deletes a turn (or a reset, which deletes
+ * everything) — once it is over, its done marker older than the retention, every turn below it over
+ * too, and numbers are never created again. Nobody needs a marker of such a turn: a waiter finds the
+ * turn gone by HEAD and counts it and everything below it over, exactly as after collection. The
+ * marker at that key is ours (create-only: nobody else could write it while ours stood), or, if
+ * collection took ours meanwhile, another marker of the same gone turn, needed no more than ours.
+ * A HEAD that finds the turn still there leaves our marker: it is the turn's, and collection takes
+ * the two together.
+ */
+export async function dropIfCollected(
+  store: ObjectStore,
+  keys: LockKeys,
+  turn: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  if ((await headTurn(store, keys, turn, signal)) !== undefined) return false;
+  try {
+    await store.deleteObject(doneKey(keys, turn), { signal });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  return true;
+}
+
+/**
+ * {@link createDone}, then {@link dropIfCollected} if the marker is ours: for writers that cannot
+ * tell how long ago they last saw the turn running (a breaker, a ghost's or a late create's owner).
+ * Resolves true when our marker was written and stays.
+ */
+export async function createDoneOfLiveTurn(
+  store: ObjectStore,
+  keys: LockKeys,
+  turn: number,
+  done: DoneInfo,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  if (!(await createDone(store, keys, turn, done, signal))) return false;
+  return !(await dropIfCollected(store, keys, turn, signal));
+}
+
 /** Attempts of {@link ensureDone} at most (each with the session's own retries). */
 export const DONE_ATTEMPTS = 8;
 

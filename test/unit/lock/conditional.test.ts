@@ -287,6 +287,46 @@ async function exists(store: ObjectStore, key: string): Promise<boolean> {
   );
 }
 
+describe('conditional strategy: a turn ended after it was collected (K29)', () => {
+  const options: LockOptions = { ...FAST, leaseMs: 5_000, turns: { checkpointEvery: 4, retentionMs: 1000 } };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('a done marker written for a turn collection took meanwhile is taken back', async () => {
+    const memory = new MemorySession();
+    const store = new WrappedStore(memory);
+    const k = lockKeys('late');
+    const lock = createLock(store, 'late', options);
+    expect(await lock.acquire()).toBe(true);
+    // while the holder is paused: a breaker ends turn 1, and collection takes the turn and its marker
+    expect(await memory.putObject(doneKey(k, 1), '{"broken":true,"by":"breaker"}', { ifNoneMatch: '*' }));
+    await memory.deleteObject(turnKey(k, 1));
+    await memory.deleteObject(doneKey(k, 1));
+    await sleep(300); // past a quarter of the retention since the holder last saw its turn running
+    await lock.release();
+    // the old code left done.1 for ever: below every later collection walk
+    expect(await keys(memory, 'late.done.')).toEqual([]);
+    expect(store.requests.map((r) => `${r.method} ${r.key}`)).toContain(`HEAD ${turnKey(k, 1)}`);
+  });
+
+  it('a prompt release sends no HEAD; a late one reads the turn and keeps the marker of a turn that is there', async () => {
+    const memory = new MemorySession();
+    const store = new WrappedStore(memory);
+    const k = lockKeys('kept');
+    const heads = () => store.requests.filter((r) => r.method === 'HEAD' && r.key === turnKey(k, 1)).length;
+    const prompt = createLock(store, 'kept', options);
+    expect(await prompt.acquire()).toBe(true);
+    await prompt.release();
+    expect(heads()).toBe(0);
+    const late = createLock(store, 'kept', options);
+    expect(await late.acquire()).toBe(true);
+    expect(late.fencingToken).toBe(2);
+    await sleep(300);
+    await late.release();
+    expect(store.requests.filter((r) => r.method === 'HEAD' && r.key === turnKey(k, 2)).length).toBe(1);
+    expect(await keys(memory, 'kept.done.')).toEqual([doneKey(k, 1), doneKey(k, 2)]);
+  });
+});
+
 describe('conditional strategy: choosing and refusing', () => {
   it('bad choices are refused before any request', async () => {
     const b2Like = new WrappedStore(new MemorySession(), { conditionalPut: false });
