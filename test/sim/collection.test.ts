@@ -19,6 +19,7 @@ describe('property 6: collection keeps up over thousands of turns (conditional s
       collectionArb({ turns: 3000, protocols: ['direct'], pageCaps: false }),
       checkCollection,
       cases,
+      { noShrink: true },
     );
   });
 
@@ -27,6 +28,7 @@ describe('property 6: collection keeps up over thousands of turns (conditional s
       collectionArb({ turns: 1200, protocols: ['s3'], pageCaps: true }),
       checkCollection,
       cases,
+      { noShrink: true },
     );
   });
 });

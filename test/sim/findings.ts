@@ -437,6 +437,33 @@ export function collectionArb(options: {
   });
 }
 
+/**
+ * K30's safeguard: collection ends a running turn only when its contender is dead. One contender
+ * holds a shared turn for several leases, renewing them, while the others take short turns, shared
+ * and exclusive, so releases collect behind it and walks stop at its turn. Breaking it by its age
+ * alone lets an exclusive turn behind it enter while it still holds.
+ */
+export function longSharedHolderArb(): fc.Arbitrary<SimConfig> {
+  return collectionArb({ turns: 200, protocols: ['direct', 's3'], pageCaps: false }).map((c) => {
+    const x = c.contenders[0] as ContenderSpec;
+    const step = { ...(x.steps[0] as StepSpec), fault: undefined, mode: 'shared' as const };
+    // past its contender's death judgement (two leases and the slack), with room for collection
+    const pastDeadMs = 2 * c.lock.leaseMs + 3_000 + 2_000 + step.gapMs * 50;
+    return {
+      ...c,
+      contenders: [
+        { ...x, loops: 1, steps: [{ ...step, gapMs: 0, holdMs: pastDeadMs + 2 * c.lock.leaseMs + 10_000 }] },
+        {
+          ...x,
+          loops: Math.ceil((pastDeadMs + 2_000) / (100 + step.holdMs)),
+          steps: [{ ...step, gapMs: 100 }],
+        },
+        { ...x, loops: 1, steps: [{ ...step, mode: 'exclusive' as const, gapMs: pastDeadMs }] },
+      ],
+    };
+  });
+}
+
 /** The conditional strategy's cleanup after a janitor, with request faults of every kind (C3's collector, its orphan done markers). */
 export function conditionalCleanupArb(): fc.Arbitrary<SimConfig> {
   return configArb(

@@ -62,13 +62,22 @@ export function simProperty(
   });
 }
 
-/** Asserts a property over `numRuns` cases; a failure prints the shrunk case, its trace, seed and path. */
+/**
+ * Asserts a property over `numRuns` cases; a failure prints the shrunk case, its trace, seed and
+ * path. `noShrink` reports the first failing case as it is: for cases of thousands of turns, where
+ * shrinking would try dozens of cases of tens of seconds each and outlast the test's timeout.
+ */
 export async function assertSim(
   arb: fc.Arbitrary<SimConfig>,
   check: (result: SimResult) => string[],
   numRuns: number,
+  options: { noShrink?: boolean } = {},
 ): Promise<void> {
-  await fc.assert(simProperty(arb, check), { numRuns, ...replayParams() });
+  await fc.assert(simProperty(arb, check), {
+    numRuns,
+    ...(options.noShrink ? { endOnFailure: true } : {}),
+    ...replayParams(),
+  });
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   conflictArb,
   ignoredIfNoneMatchArb,
   lateCreateArb,
+  longSharedHolderArb,
   operatorArb,
   retriedSnapshotArb,
   stalledWaiterArb,
@@ -95,7 +96,8 @@ vi.mock('../../src/lock/conditional/conditional-core.js', async (importOriginal)
 });
 
 // collection (C3): one window of numbers read from the bottom, no search for the first block
-// not collected, no paging on; cleanup: dead leases are not collected
+// not collected, no paging on; cleanup: dead leases are not collected; K30: a running turn broken
+// by its age alone, its lease not read
 vi.mock('../../src/lock/conditional/gc.js', async (importOriginal) => {
   const { mutated } = await import('./mutate.js');
   const real = await importOriginal<typeof import('../../src/lock/conditional/gc.js')>();
@@ -109,15 +111,18 @@ vi.mock('../../src/lock/conditional/gc.js', async (importOriginal) => {
   const keepLeases = await mutated<typeof real>('src/lock/conditional/gc.ts', [
     ['await deleteDeadLeases(store, keys, nowMs, signal);', ''],
   ]);
+  const byAge = await mutated<typeof real>('src/lock/conditional/gc.ts', [
+    ['if (nowMs - renewedMs <= deadAfterMs)', 'if (nowMs - facts.lastModified.getTime() <= deadAfterMs)'],
+  ]);
+  const mutants: Record<string, typeof real> = {
+    'bottom-window': bottom,
+    'leases-kept': keepLeases,
+    'break-by-age': byAge,
+  };
   return {
     ...real,
     collectTurns: (...args: Parameters<typeof real.collectTurns>) =>
-      (active.name === 'bottom-window'
-        ? bottom
-        : active.name === 'leases-kept'
-          ? keepLeases
-          : real
-      ).collectTurns(...args),
+      (mutants[active.name] ?? real).collectTurns(...args),
   };
 });
 
@@ -258,6 +263,14 @@ describe('mutants of issue 14: each new dimension catches its safeguard removed'
       seed: 693338121,
       from: 0,
       numRuns: 3,
+    });
+  });
+
+  it('dead turns: collection breaking a running turn by its age alone, its lease unread (safety)', async () => {
+    await expectCaught('break-by-age', longSharedHolderArb(), checkSafety, {
+      seed: 1,
+      from: 3,
+      numRuns: 5,
     });
   });
 

@@ -212,4 +212,16 @@ describe('issue 14: findings the new dimensions catch, replayed', () => {
       path: '200',
     });
   });
+
+  // found in b543676 by property 6 in CI (a random seed): c0 crashed in a shared turn early on, and
+  // only shared turns followed; a shared waiter does not wait for shared turns, so nobody broke it,
+  // and every collection walk stopped there
+  it("K30 (collection): a crashed contender's shared turn, which no shared waiter breaks, stops collection for good", async () => {
+    await replay('K30', {
+      arb: collectionArb({ turns: 600, protocols: ['direct'], pageCaps: false }),
+      check: checkCollection,
+      seed: 2,
+      path: '0',
+    });
+  });
 });

@@ -576,7 +576,9 @@ export class ConditionalCore extends LockEngine {
           collectsAfter(turn, settings, () => this.options.runtime.random())
         ) {
           const frontier = cachedFrontier(this.store, this.keys)?.turn ?? turn;
-          await collectTurns(this.store, this.keys, settings, frontier, turn).catch(() => {});
+          await collectTurns(this.store, this.keys, settings, frontier, turn, undefined, (id) =>
+            this.emit('broke', { lockId: id, reason: 'lease expired' }),
+          ).catch(() => {});
         }
       } finally {
         this.#state = 'idle';

@@ -33,6 +33,15 @@
  * So below the first block whose last turn exists, walks leave nothing but checkpoints and, perhaps,
  * the done marker of the number just below that block, where the next walk starts.
  *
+ * Dead turns (finding K30 of issue 14): a contender that crashed in a shared turn is broken by no
+ * waiter when only shared turns follow (a shared waiter does not wait for shared turns), so its turn
+ * would stay running, and every walk would stop there, for good. So a walk that stops at a running
+ * turn ends it, as a waiter would, if its contender is dead by the store's clock: its lease
+ * unchanged, or gone while the turn is older, for two of the lease's durations plus the slack
+ * below (a live contender rewrites its lease every third of one, and trusts its lock at most one
+ * duration past its last renewal's send; `nowMs` is read before both HEADs, so a stall after them
+ * only makes the judgement older). The marker, young, stops this walk; a later one collects past it.
+ *
  * Leases unchanged for two of their own durations belong to contenders that died (between writing
  * a lease and a turn, say) or whose release could not delete them; they are deleted too.
  *
@@ -41,9 +50,9 @@
 import { isNotFound } from '../../errors.js';
 import type { ObjectStore } from '../../store/types.js';
 import { deleteRefs } from '../lock-store.js';
-import { doneKey, type LockKeys, parseLeaseSuffix, turnKey } from '../names.js';
+import { doneKey, type LockKeys, leaseKey, parseLeaseSuffix, turnKey } from '../names.js';
 import type { TurnSettings } from './marker.js';
-import { listQueue } from './turn-store.js';
+import { createDoneOfLiveTurn, headTurn, listQueue } from './turn-store.js';
 
 /** Slack on two leases' age: skew between the store's front ends. */
 const LEASE_SLACK_MS = 3000;
@@ -60,7 +69,8 @@ export function collectsAfter(turn: number, settings: TurnSettings, random: () =
 /**
  * Deletes what may go (see the module). Ages are measured on the store's clock: `releasedTurn`'s
  * done marker, just written, is the reference, so no client clock enters (only the skew between
- * the store's front ends, far below the slack `R / 2`). Resolves with the number of turns deleted.
+ * the store's front ends, far below the slack `R / 2`). Resolves with the number of turns deleted;
+ * `onBroke` hears the lock id of each dead contender's turn the walk ended.
  */
 export async function collectTurns(
   store: ObjectStore,
@@ -69,6 +79,7 @@ export async function collectTurns(
   frontier: number,
   releasedTurn: number,
   signal?: AbortSignal,
+  onBroke?: (lockId: string) => void,
 ): Promise<number> {
   const k = settings.checkpointEvery;
   const nowMs = (await store.headObject(doneKey(keys, releasedTurn), { signal })).lastModified.getTime();
@@ -82,7 +93,15 @@ export async function collectTurns(
       store,
       keys,
       // one number early: the done marker of the block below's last turn may still be there (K26)
-      { k, limit, oldEnough, from: Math.max(1, block * k - 1), cap: Math.max(4 * k, WINDOW) },
+      {
+        k,
+        limit,
+        oldEnough,
+        nowMs,
+        from: Math.max(1, block * k - 1),
+        cap: Math.max(4 * k, WINDOW),
+        onBroke: onBroke ?? (() => {}),
+      },
       signal,
     );
   }
@@ -125,6 +144,9 @@ interface Walk {
   k: number;
   limit: number;
   oldEnough: (d: Date) => boolean;
+  /** The store's clock before the walk's reads. */
+  nowMs: number;
+  onBroke: (lockId: string) => void;
   /** The first number to look at (the last number of a block, or 1). */
   from: number;
   /** Most turns deleted in one run. */
@@ -159,7 +181,15 @@ async function walk(
           continue;
         }
         const ended = done.get(n);
-        if (!ended || !w.oldEnough(turn.lastModified) || !w.oldEnough(ended)) return batches.deleted;
+        if (!ended) {
+          // running: ended here if its contender is dead (K30), then collected by a later walk
+          if (w.nowMs - turn.lastModified.getTime() > LEASE_SLACK_MS) {
+            const lockId = await breakIfDead(store, keys, n, w.nowMs, signal);
+            if (lockId !== undefined) w.onBroke(lockId);
+          }
+          return batches.deleted;
+        }
+        if (!w.oldEnough(turn.lastModified) || !w.oldEnough(ended)) return batches.deleted;
         if (n % w.k === 0) continue; // a checkpoint: kept, and passed only because it is over
         if (batches.deleted >= w.cap) return batches.deleted;
         await batches.add(n, (n + 1) % w.k === 0);
@@ -221,6 +251,35 @@ class Batches {
       this.#signal,
     );
   }
+}
+
+/**
+ * Ends running turn `n` with a done marker saying it was broken, and deletes its lease, if its
+ * contender is dead by the store's clock (see the module). Resolves the contender's lock id when
+ * the marker written is ours; a turn that does not name its lease (not written by s3func) is left.
+ */
+async function breakIfDead(
+  store: ObjectStore,
+  keys: LockKeys,
+  n: number,
+  nowMs: number,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const facts = await headTurn(store, keys, n, signal);
+  if (facts?.lockId === undefined || facts.leaseMs === undefined) return undefined;
+  const deadAfterMs = 2 * facts.leaseMs + LEASE_SLACK_MS;
+  const key = leaseKey(keys, facts.lockId, facts.leaseMs);
+  let renewedMs = facts.lastModified.getTime(); // no lease: it was there when the turn was created
+  try {
+    renewedMs = Math.max(renewedMs, (await store.headObject(key, { signal })).lastModified.getTime());
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  if (nowMs - renewedMs <= deadAfterMs) return undefined;
+  const done = { floor: 0, entered: false, broken: true, by: 'collection' };
+  if (!(await createDoneOfLiveTurn(store, keys, n, done, signal))) return undefined;
+  await deleteRefs(store, [{ key, versionId: undefined }], signal);
+  return facts.lockId;
 }
 
 /** Leases unchanged for two of their own durations, by the store's clock (see the module). */

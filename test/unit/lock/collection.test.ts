@@ -1,14 +1,16 @@
 /**
  * Turn collection (src/lock/conditional/gc.ts) on a store laid out by hand: checkpoints piled up
  * below everything collected must not stop it (finding C3 of issue 14), a done marker is never
- * deleted while young (C5), and none is left behind for ever by a run that stopped between a turn
- * and its done marker (K26).
+ * deleted while young (C5), none is left behind for ever by a run that stopped between a turn
+ * and its done marker (K26), and a dead contender's running turn, which no shared waiter breaks,
+ * does not stop it for good (K30).
  */
 import { describe, expect, it } from 'vitest';
 import { MemorySession } from '../../../src/index.js';
 import { collectTurns } from '../../../src/lock/conditional/gc.js';
 import type { TurnSettings } from '../../../src/lock/conditional/marker.js';
-import { doneKey, lockKeys, parseTurnNumber, turnKey } from '../../../src/lock/names.js';
+import { createTurn, readDone } from '../../../src/lock/conditional/turn-store.js';
+import { doneKey, leaseKey, lockKeys, parseTurnNumber, turnKey } from '../../../src/lock/names.js';
 import type { ObjectStore } from '../../../src/store/types.js';
 
 const keys = lockKeys('gc');
@@ -96,5 +98,53 @@ describe('turn collection', () => {
     for (let n = 4; n <= 8; n++) await over(store, n);
     expect(await collectTurns(store, keys, settings, 8, 8)).toBe(1);
     expect(await numbers(store, keys.turnPrefix)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  describe("a running turn where a walk stops (K30: a crashed shared holder's)", () => {
+    const leaseMs = 2000;
+    const lockId = '0123456789abc';
+    // turn 3 is c's, shared; 1-2 and 4-12 are over; the store's clock is driven by hand
+    async function laidOut(leaseAt: 'renewed' | 'stale' | 'none') {
+      let nowMs = 1_000_000;
+      const store = new MemorySession({ now: () => nowMs });
+      for (let n = 1; n <= 2; n++) await over(store, n);
+      await store.putObject(leaseKey(keys, lockId, leaseMs), 'lease');
+      await createTurn(store, keys, 3, { lockId, mode: 'shared', leaseMs });
+      for (let n = 4; n <= 11; n++) await over(store, n);
+      // just past two leases and the slack (3 s) of the store's clock since the turn and its lease
+      nowMs += 2 * leaseMs + 3001;
+      if (leaseAt === 'renewed') await store.putObject(leaseKey(keys, lockId, leaseMs), 'lease');
+      if (leaseAt === 'none') await store.deleteObject(leaseKey(keys, lockId, leaseMs));
+      await over(store, 12);
+      return store;
+    }
+
+    it('ends it when its lease stayed unchanged for two leases and the slack, and hears who', async () => {
+      const store = await laidOut('stale');
+      const broke: string[] = [];
+      await collectTurns(store, keys, settings, 12, 12, undefined, (id) => broke.push(id));
+      expect(broke).toEqual([lockId]);
+      expect(await readDone(store, keys, 3)).toMatchObject({ broken: true, entered: false });
+      await expect(store.headObject(leaseKey(keys, lockId, leaseMs))).rejects.toThrow();
+      // what is below it went; it stays until its marker is older than the retention
+      expect(await numbers(store, keys.turnPrefix)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    });
+
+    it('ends it when its lease is gone and the turn is as old', async () => {
+      const store = await laidOut('none');
+      const broke: string[] = [];
+      await collectTurns(store, keys, settings, 12, 12, undefined, (id) => broke.push(id));
+      expect(broke).toEqual([lockId]);
+      expect(await readDone(store, keys, 3)).toMatchObject({ broken: true });
+    });
+
+    it('leaves it while its lease is renewed, however old the turn', async () => {
+      const store = await laidOut('renewed');
+      const broke: string[] = [];
+      await collectTurns(store, keys, settings, 12, 12, undefined, (id) => broke.push(id));
+      expect(broke).toEqual([]);
+      expect(await readDone(store, keys, 3)).toBeUndefined();
+      expect(await numbers(store, keys.turnPrefix)).toContain(3);
+    });
   });
 });
