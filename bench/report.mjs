@@ -1,11 +1,12 @@
-// Turns a bench report (the JSON in bench/results/) into the Markdown table the README shows, and
-// splices it into README.md between <!-- bench:start --> and <!-- bench:end -->.
+// Turns a bench report (the JSON in bench/results/) into Markdown: the full tables, spliced into
+// bench/README.md between <!-- bench:start --> and <!-- bench:end -->, and a five-row summary,
+// spliced into README.md between <!-- bench:summary:start --> and <!-- bench:summary:end -->.
 import { readFile, writeFile } from 'node:fs/promises';
 import { PEER_LABELS, PEERS } from './lib/peers.mjs';
 import { fmt, fmtSummary } from './lib/stats.mjs';
 
-const START = '<!-- bench:start -->';
-const END = '<!-- bench:end -->';
+const FULL = ['<!-- bench:start -->', '<!-- bench:end -->'];
+const SUMMARY = ['<!-- bench:summary:start -->', '<!-- bench:summary:end -->'];
 
 const le = (goal) => ({ goal: `≤ ${goal}`, ok: (r) => r <= goal });
 const ge = (goal) => ({ goal: `≥ ${goal}`, ok: (r) => r >= goal });
@@ -38,9 +39,15 @@ function targetRow(label, pick, target, { scale = 1, peers = PEERS } = {}) {
   ];
 }
 
+const TARGET_HEAD = ['measure', ...PEERS.map((p) => PEER_LABELS[p]), 's3func ÷ SDK', 'target', ''];
+
 function targetsSection(r) {
+  return table(TARGET_HEAD, targetRows(r));
+}
+
+/** The rows of the target table (see `targetRow`). */
+function targetRows(r) {
   const rows = [];
-  const head = ['measure', ...PEERS.map((p) => PEER_LABELS[p]), 's3func ÷ SDK', 'target', ''];
   if (r.import) {
     const i = r.import;
     rows.push(targetRow('cold import, ESM (ms)', (p) => i[p].importEsmMs, le(0.25)));
@@ -89,7 +96,7 @@ function targetsSection(r) {
       rows.push(rss);
     }
   }
-  return table(head, rows);
+  return rows;
 }
 
 function listSection(l) {
@@ -380,18 +387,59 @@ export function renderMarkdown(report) {
   return `${out.join('\n\n')}\n`;
 }
 
-/** Replaces what lies between the bench markers in the README with `markdown`. */
-export async function spliceReadme(path, markdown) {
-  const readme = await readFile(path, 'utf8');
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${path} has no ${START} … ${END} markers`);
-  const next = `${readme.slice(0, start + START.length)}\n\n${markdown}\n${readme.slice(end)}`;
-  await writeFile(path, next);
+/** The README's five rows: the first measure of each kind, s3func beside its peers. */
+const SUMMARY_ROWS = [
+  'cold import, ESM (ms)',
+  'process start → first PUT done (ms)',
+  'PUT 1 KiB, 16 in flight: client CPU per 1000 ops (ms)',
+  'SigV4 header signatures/s',
+  '1 GiB download (MiB/s)',
+];
+
+/** The README's summary: five rows of the target table, and uncontended lock latency. */
+export function renderSummary(report) {
+  const r = report.results;
+  const all = targetRows(r);
+  const rows = SUMMARY_ROWS.flatMap((label) => {
+    const row = all.find((x) => x[0].startsWith(label));
+    return row ? [row.slice(0, 5)] : [];
+  });
+  const out = [
+    `Measured by \`npm run bench\` on ${report.startedAt.slice(0, 10)} (${report.machine.cores} cores, Node ` +
+      `${report.machine.node}, ${report.machine.server} on the same machine); median (p10–p90).`,
+    table(TARGET_HEAD.slice(0, 5), rows),
+  ];
+  const k = r.locks;
+  const ticket = k?.uncontended[`exclusive@${k.defaultSettleDelayMs}`];
+  const cond = k?.conditional?.uncontended && Object.values(k.conditional.uncontended)[0];
+  if (ticket && cond) {
+    out.push(
+      `An uncontended exclusive lock on the same Ceph RGW: ${fmt(cond.acquireMs.median)} ms with the conditional ` +
+        `strategy, ${fmt(ticket.acquireMs.median)} ms with tickets at the default settle delay ` +
+        `(${k.defaultSettleDelayMs} ms).`,
+    );
+  }
+  return `${out.join('\n\n')}\n`;
 }
 
-// `node bench/report.mjs results/x.json`: re-render a saved report.
+/** Replaces what lies between `markers` in the Markdown file at `path` with `markdown`. */
+async function splice(path, markers, markdown) {
+  const [open, close] = markers;
+  const text = await readFile(path, 'utf8');
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`${path} has no ${open} … ${close} markers`);
+  await writeFile(path, `${text.slice(0, start + open.length)}\n\n${markdown}\n${text.slice(end)}`);
+}
+
+/** Writes a report's full tables into bench/README.md and its summary into the README. */
+export async function spliceReports(report, { readme, benchReadme }) {
+  await splice(benchReadme, FULL, renderMarkdown(report));
+  await splice(readme, SUMMARY, renderSummary(report));
+}
+
+// `node bench/report.mjs results/x.json [--summary]`: re-render a saved report.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const report = JSON.parse(await readFile(process.argv[2], 'utf8'));
-  process.stdout.write(renderMarkdown(report));
+  process.stdout.write(process.argv.includes('--summary') ? renderSummary(report) : renderMarkdown(report));
 }

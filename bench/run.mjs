@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: s3func and its peers measured in one run, on one S3 server and one machine.
 //
-//   npm run bench                       full run: bench/results/<time>.json, latest.md, README table
+//   npm run bench                       full run: bench/results/<time>.json, latest.md, bench/README.md tables, README summary
 //   npm run bench -- --quick            small sizes and few repetitions, for development
 //   npm run bench -- --only sign,locks  some suites (import, sign, objects, list, stream, locks)
 //
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_DIR } from './lib/child.mjs';
 import { emptyPrefix, openSetupSession, provideS3 } from './lib/s3env.mjs';
-import { renderMarkdown, spliceReadme } from './report.mjs';
+import { renderMarkdown, spliceReports } from './report.mjs';
 
 const ROOT = join(BENCH_DIR, '..');
 // under node_modules: ignored by git and the linter, and its imports resolve to the project's packages
@@ -142,8 +142,11 @@ async function main() {
   process.stdout.write(markdown);
   log(`wrote ${join(dir, `${stamp}.json`)} and latest.md (${report.durationS} s)`);
   if (complete && !args['no-readme']) {
-    await spliceReadme(join(ROOT, 'README.md'), markdown);
-    log('README.md: Benchmarks section updated');
+    await spliceReports(report, {
+      readme: join(ROOT, 'README.md'),
+      benchReadme: join(BENCH_DIR, 'README.md'),
+    });
+    log('bench/README.md: tables updated; README.md: summary updated');
   }
 }
 

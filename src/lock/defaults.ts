@@ -43,8 +43,8 @@ export interface LockOptions {
   leaseMarginMs?: number | undefined;
   /**
    * Wait between the winning listing and the confirming one. Must be at least
-   * `(granularity + 2·skew + write latency + listing staleness) · (1 + drift)` for the store (README,
-   * "Guarantees"); `s3func probe` measures and recommends it. The default is twice the whole-second
+   * `(granularity + 2·skew + write latency + listing staleness) · (1 + drift)` for the store
+   * (docs/guarantees.md); `s3func probe` measures and recommends it. The default is twice the whole-second
    * granularity of AWS S3 and B2 listings; stores with millisecond timestamps can use far less.
    * @default 2000
    */

@@ -6,7 +6,7 @@
  * unchanged for a full `leaseMs` on its own clock. The keeper therefore trusts a renewal only from the
  * moment its request *started*, and only if it completed before the current deadline; the deadline is
  * `start + leaseMs - marginMs`. The margin absorbs listing staleness and clock-rate drift (see the
- * README's Guarantees). Missing the deadline means the lock is lost, and the keeper says so at once.
+ * docs/guarantees.md). Missing the deadline means the lock is lost, and the keeper says so at once.
  *
  * Deadlines are kept on the runtime's suspend-aware clock: a machine that slept through its deadline
  * (laptop sleep, VM pause) wakes up with the lease already distrusted, however little its monotonic

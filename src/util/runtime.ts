@@ -40,7 +40,7 @@ export interface Runtime {
  * machine is suspended) and a wall clock (which does not): between two readings it advances by
  * whichever of the two advanced more. A forward step of the wall clock makes it run ahead (our own
  * deadlines then come sooner: safe); a backward step of the wall clock during a suspend would hide
- * the suspend (a stated assumption, see the README, "Guarantees").
+ * the suspend (a stated assumption, see docs/guarantees.md).
  */
 export function suspendAwareClock(mono: () => number, wall: () => number): () => number {
   let lastMono = mono();
