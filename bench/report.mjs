@@ -286,7 +286,7 @@ function locksSection(k) {
     "the settle delay and 2 round trips (confirming listing with the conditional strategy's marker HEAD, fence PUT).";
   if (cond) {
     handoffNote +=
-      ' Conditional: the release (done marker PUT ∥ lease DELETE), the wait for the next poll, no settle delay, ' +
+      ' Conditional: the release (the done marker PUT; the lease DELETE after it is not waited for), the wait for the next poll, no settle delay, ' +
       "and the entering poll (turn and done listings, then a GET of a blocker's done marker if the listing lags). " +
       'Contenders here hold for no time and arrive together: they race create after create for the next turn ' +
       'number (one wins each, the rest HEAD and try the next), so a conditional contender mostly gets its turn ' +

@@ -84,8 +84,8 @@ vi.mock('../../src/lock/conditional/conditional-core.js', async (importOriginal)
   ]);
   const leaky = await mutated<typeof real>('src/lock/conditional/conditional-core.ts', [
     [
-      'await Promise.allSettled([ending, deleteRefs(this.store, refs)]);',
-      'await Promise.allSettled([ending, Promise.resolve()]);',
+      'await Promise.allSettled([deleteRefs(this.store, refs)]);',
+      'await Promise.allSettled([Promise.resolve()]);',
     ],
   ]);
   function ConditionalCore(...args: ConstructorParameters<typeof real.ConditionalCore>) {

@@ -5,8 +5,8 @@ import {
   StoreNotQualifiedError,
   StrategyConflictError,
 } from '../../errors.js';
-import { abortReason } from '../../http/abort.js';
 import type { ObjectStore } from '../../store/types.js';
+import { abortReason } from '../../util/abort.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from '../defaults.js';
 import { LockEngine, type LockState } from '../engine.js';
 import type { TicketInfo } from '../events.js';
@@ -464,9 +464,11 @@ export class ConditionalCore extends LockEngine {
   }
 
   /**
-   * Ends our turn with its done marker (create-only: a 412 not written by us means we were broken)
-   * and, beside it, deletes our lease: a turn without a lease and without a done marker is broken
-   * after a lease's duration, so the order does not matter. Without a turn, only the lease goes.
+   * Ends our turn with its done marker (create-only: a 412 not written by us means we were broken),
+   * then deletes our lease. The order matters: collection ends a running turn whose lease is gone
+   * as a dead contender's (K30 of issue 14), so our lease goes only once our marker is settled;
+   * a lease deleted beside it could vanish first, and our clean release be recorded as broken.
+   * Without a turn, only the lease goes.
    */
   async #endTurn(entered: boolean): Promise<void> {
     await this.#keeper?.stop();
@@ -482,7 +484,8 @@ export class ConditionalCore extends LockEngine {
         versions.length > 0
           ? versions.map((versionId) => ({ key: leaseKeyOf, versionId }))
           : [{ key: leaseKeyOf, versionId: undefined }];
-      const [done, lease] = await Promise.allSettled([ending, deleteRefs(this.store, refs)]);
+      const [done] = await Promise.allSettled([ending]);
+      const [lease] = await Promise.allSettled([deleteRefs(this.store, refs)]);
       if (done.status === 'rejected') throw done.reason;
       if (lease.status === 'rejected') throw lease.reason;
       this.#own = new OwnObjects();

@@ -40,7 +40,11 @@
  * unchanged, or gone while the turn is older, for two of the lease's durations plus the slack
  * below (a live contender rewrites its lease every third of one, and trusts its lock at most one
  * duration past its last renewal's send; `nowMs` is read before both HEADs, so a stall after them
- * only makes the judgement older). The marker, young, stops this walk; a later one collects past it.
+ * only makes the judgement older). A lease is gone only once its turn is over or its contender dead:
+ * a release deletes it after its done marker is settled, a breaker after writing one, and the
+ * dead-lease sweep below only what stood unchanged as long. The marker, young, stops this walk; a
+ * later one collects past it. (It needs HEADs of one key to be consistent, as the strategy does, and
+ * the skew between the store's front ends to stay below the slack.)
  *
  * Leases unchanged for two of their own durations belong to contenders that died (between writing
  * a lease and a turn, say) or whose release could not delete them; they are deleted too.

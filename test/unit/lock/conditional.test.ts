@@ -21,8 +21,9 @@ import {
   StoreNotQualifiedError,
   StrategyConflictError,
 } from '../../../src/index.js';
+import { readDone } from '../../../src/lock/conditional/turn-store.js';
 import type { LockOptions } from '../../../src/lock/defaults.js';
-import { doneKey, lockKeys, turnKey } from '../../../src/lock/names.js';
+import { doneKey, leaseKey, lockKeys, turnKey } from '../../../src/lock/names.js';
 import { realRuntime } from '../../../src/lock/runtime.js';
 import type { ObjectStore } from '../../../src/store/types.js';
 import { WrappedStore } from '../../support/store-wrapper.js';
@@ -61,7 +62,7 @@ describe('conditional strategy: acquisition', () => {
     expect(lock.fencingToken).toBe(2);
     store.resetDepth();
     await lock.release();
-    expect(store.roundTrips).toBe(1); // the done marker beside the lease's deletion
+    expect(store.roundTrips).toBe(2); // the done marker, then the lease's deletion (K30)
   });
 
   it('waiters enter in turn order (FIFO) and fencing tokens rise with them', async () => {
@@ -225,6 +226,34 @@ describe('conditional strategy: requests that land late', () => {
     expect(lock.fencingToken).toBe(1);
     expect(await keys(memory, 'ghost.turn.')).toHaveLength(2); // the marker and turn 1
     await lock.release();
+  });
+});
+
+describe('conditional strategy: a release deletes its lease only once its done marker is settled (K30)', () => {
+  it('keeps the lease while the done marker is on its way, so collection never takes the turn for a dead one', async () => {
+    const inner = new MemorySession();
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    // the done marker's PUT waits at the gate; everything else goes straight through
+    const store = inner;
+    const put = inner.putObject.bind(inner);
+    store.putObject = async (key, body, options = {}) => {
+      if (key.startsWith(lockKeys('held').donePrefix)) await gate;
+      return put(key, body, options);
+    };
+    const lock = createLock(store, 'held', FAST);
+    expect(await lock.acquire()).toBe(true);
+    const lease = leaseKey(lockKeys('held'), lock.lockId as string, 30_000);
+    const releasing = lock.release();
+    await new Promise((r) => setTimeout(r, 50));
+    // released but not yet ended: a lease missing here would read as a dead contender's
+    await expect(inner.headObject(lease)).resolves.toBeDefined();
+    openGate();
+    await releasing;
+    await expect(inner.headObject(lease)).rejects.toThrow();
+    expect(await readDone(inner, lockKeys('held'), 1)).toMatchObject({ broken: false, entered: true });
   });
 });
 
