@@ -33,6 +33,7 @@ const vitest = (project) => npx('vitest', 'run', '--project', project);
  */
 const STEPS = [
   { name: 'lint', cmd: npx('biome', 'check', '.'), group: 'static' },
+  { name: 'layers', cmd: ['node', join(ROOT, 'scripts', 'check-layers.mjs')], group: 'static' },
   { name: 'typecheck', cmd: npx('tsc', '--noEmit', '-p', 'tsconfig.json'), group: 'static' },
   { name: 'build', cmd: npx('tsup'), group: 'static' },
   { name: 'unit', cmd: vitest('unit') },

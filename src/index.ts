@@ -41,8 +41,8 @@ export type { ResetResult } from './lock/conditional/reset.js';
 export type { AcquireOptions, LockOptions, StrategyOption } from './lock/defaults.js';
 export type { LockState, LockStrategy } from './lock/engine.js';
 export type { LockEvents, TicketInfo } from './lock/events.js';
-export type { LeaseInfo, TicketStatus } from './lock/inspect.js';
 export { createLock, Lock, PendingLock, withLock } from './lock/lock.js';
+export type { LeaseInfo, TicketStatus } from './lock/lock-status.js';
 export type { LockRuntime } from './lock/runtime.js';
 export { CoordinationSession } from './lock/session-base.js';
 export type { LockMode } from './lock/ticket.js';
@@ -62,11 +62,11 @@ export type {
   CredentialsSourceKind,
   SourcedCredentials,
 } from './s3/credentials/types.js';
-export type { DeleteObjectsResult } from './s3/delete-objects.js';
 export type { BucketRegionEvent, S3Credentials, S3DebugEvent, S3SessionOptions } from './s3/options.js';
 export { S3Session } from './s3/session.js';
 export { type PresignInput, presignUrl, type SignRequestInput, signRequest } from './s3/sigv4/index.js';
 export type * from './store/types.js';
+export type { DeleteObjectsResult } from './store/types.js';
 export { FileSession, type FileSessionOptions } from './stores/file/session.js';
 export { MemorySession, type MemorySessionOptions } from './stores/memory/session.js';
 export { type Runtime, realRuntime, suspendAwareClock } from './util/runtime.js';

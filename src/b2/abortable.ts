@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { abortReason } from '../http/abort.js';
+import { abortReason } from '../util/abort.js';
 
 /** Resolves like `promise`, or rejects with the signal's reason as soon as it aborts. */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -6,11 +6,11 @@
  * @module
  */
 import { B2Error } from '../errors.js';
-import { abortReason } from '../http/abort.js';
 import { discard } from '../http/response-body.js';
 import { withRetries } from '../http/retry.js';
 import type { RequestSafety } from '../http/retry-policy.js';
 import { type HttpResponse, toTransportError } from '../http/transport.js';
+import { abortReason } from '../util/abort.js';
 import { untilAborted } from './abortable.js';
 import { API_PATH, authCacheKey, authorizeAccount, type B2Authorization, processAuthCache } from './auth.js';
 import { b2ErrorFromResponse, isStaleTokenError } from './error-response.js';

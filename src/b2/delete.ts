@@ -5,10 +5,9 @@
  * @module
  */
 import { B2Error, DeleteObjectsError, type DeleteObjectsFailure, S3funcError } from '../errors.js';
-import { throwIfAborted } from '../http/abort.js';
-import type { DeleteObjectsResult } from '../s3/delete-objects.js';
-import type { DeleteTarget } from '../store/types.js';
+import type { DeleteObjectsResult, DeleteTarget } from '../store/types.js';
 import { deleteTargets } from '../store/validate.js';
+import { throwIfAborted } from '../util/abort.js';
 import type { B2Client } from './client.js';
 import { isB2Code } from './error-response.js';
 import { validateFileName } from './names.js';

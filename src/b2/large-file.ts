@@ -6,7 +6,7 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import { readParts } from '../http/request-body.js';
+import { readParts } from '../store/request-body.js';
 import type { Metadata } from '../store/types.js';
 import { type B2Client, readJson } from './client.js';
 import { isStaleTokenError } from './error-response.js';

@@ -5,8 +5,8 @@
  * @module
  */
 
+import { compareKeys } from '../store/key-order.js';
 import type { ListedObject, ListedVersion, ListPage } from '../store/types.js';
-import { compareKeys } from '../stores/key-order.js';
 import type { B2Client } from './client.js';
 import { asFileList, type B2File, digestOf } from './wire.js';
 

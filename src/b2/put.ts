@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PreparedBody } from '../http/request-body.js';
+import type { PreparedBody } from '../store/request-body.js';
 import type { Metadata, PutObjectResult } from '../store/types.js';
 import type { B2Client } from './client.js';
 import { uploadStreamInParts } from './large-file.js';

@@ -4,14 +4,14 @@
  * @module
  */
 import { ConfigError } from '../errors.js';
-import { prepareBody } from '../http/request-body.js';
 import { CoordinationSession } from '../lock/session-base.js';
-import type { DeleteObjectsResult } from '../s3/delete-objects.js';
+import { prepareBody } from '../store/request-body.js';
 import type {
   BodyInput,
   CallOptions,
   CopyObjectOptions,
   DeleteObjectOptions,
+  DeleteObjectsResult,
   DeleteTarget,
   GetObjectOptions,
   ListedObject,

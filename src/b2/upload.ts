@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { BodyNotReplayableError, ConfigError, isRetryableError } from '../errors.js';
-import type { StreamBody } from '../http/request-body.js';
+import type { StreamBody } from '../store/request-body.js';
 import type { Metadata } from '../store/types.js';
 import { type B2Client, readJson } from './client.js';
 import { isStaleTokenError } from './error-response.js';

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { TicketStatus } from '../lock/inspect.js';
+import type { TicketStatus } from '../lock/lock-status.js';
 import { formatDuration } from './durations.js';
 import { type CliIo, line } from './io.js';
 import type { CliSession } from './store-url.js';

@@ -7,13 +7,13 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { type LockLostError, LockStateError } from '../errors.js';
-import { abortReason } from '../http/abort.js';
 import { LOCK_DEFAULTS, type LockOptions } from '../lock/defaults.js';
 import { createLock, type Lock } from '../lock/lock.js';
 import { lockKeys } from '../lock/names.js';
 import { realRuntime } from '../lock/runtime.js';
 import type { ObjectStore } from '../store/types.js';
 import { validateOptions } from '../store/validate.js';
+import { abortReason } from '../util/abort.js';
 import { type LeaderInfo, readLeader } from './leader.js';
 
 /** Options of an election: those of its lock, less what an election decides itself. */

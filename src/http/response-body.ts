@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { ResponseError, TimeoutError } from '../errors.js';
 import type { ObjectInfo, ObjectResponse } from '../store/types.js';
-import { abortReason } from './abort.js';
+import { abortReason } from '../util/abort.js';
 import { type ResponseBody, toTransportError } from './transport.js';
 
 /**

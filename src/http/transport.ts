@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
 import { NetworkError, TimeoutError } from '../errors.js';
-import { abortReason } from './abort.js';
+import { abortReason } from '../util/abort.js';
 import { loadUndici, type UndiciPool } from './undici-loader.js';
 
 /** Connection settings of a session. */

@@ -1,6 +1,6 @@
 import { LockLostError, LockStateError, StrategyConflictError, TicketLostError } from '../errors.js';
-import { abortReason } from '../http/abort.js';
 import type { ObjectStore } from '../store/types.js';
+import { abortReason } from '../util/abort.js';
 import { qualifyStore } from './conditional/qualify.js';
 import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
 import { runElection, type Won } from './election-loop.js';

@@ -8,7 +8,6 @@ import { TicketLostError } from '../errors.js';
 import type { ObjectStore } from '../store/types.js';
 import { type ListedLease, type ListingTimes, parseLeases } from './lease-observer.js';
 import { type LockKeys, type TicketSeq, ticketKey } from './names.js';
-import type { OwnObjects } from './own-objects.js';
 import type { LockRuntime } from './runtime.js';
 import {
   type ListingEntry,
@@ -96,6 +95,16 @@ export async function listLeases(
 /** Writes of seq-1 tried before giving up on pinning it (each retried write is written again). */
 const MAX_PIN_WRITES = 4;
 
+/** Where ticket writes are recorded, for release to delete what may have landed (`OwnObjects`). */
+export interface WriteRecorder {
+  /** Before a PUT of `key`. */
+  attempt(key: string): void;
+  /** After a PUT of `key` answered, with the version it made and the attempts it took. */
+  wrote(key: string, versionId: string | undefined, attempts: number | undefined): void;
+  /** After a PUT of `key` failed (it may still have landed). */
+  failed(key: string): void;
+}
+
 /**
  * Writes seq-0 then seq-1 of a ticket, recording each key in `own` before its PUT (a failed PUT may
  * still have landed) and each answer after it. Resolves with the pin of seq-1 (see `TicketPin`): on
@@ -109,7 +118,7 @@ export async function writeTicket(
   keys: LockKeys,
   lockId: string,
   mode: LockMode,
-  own: OwnObjects,
+  own: WriteRecorder,
   options: { runtime: LockRuntime; settleDelayMs: number; signal?: AbortSignal | undefined },
 ): Promise<TicketPin> {
   const { signal } = options;

@@ -23,8 +23,9 @@ import type {
 import { validateNumber, validateOptions } from '../store/validate.js';
 import { type ResetResult, resetConditional } from './conditional/reset.js';
 import { LOCK_DEFAULTS, type LockOptions } from './defaults.js';
-import { breakOldTickets, inspectLock, type TicketStatus } from './inspect.js';
+import { breakOldTickets, inspectLock } from './inspect.js';
 import { createLock, type Lock, type PendingLock, withLock } from './lock.js';
+import type { TicketStatus } from './lock-status.js';
 import { lockKeys } from './names.js';
 import { realRuntime } from './runtime.js';
 

@@ -6,8 +6,8 @@
  *
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { isS3funcError, PreconditionFailedError } from '../errors.js';
-import { newLockId } from '../lock/names.js';
 import type { ObjectStore } from '../store/types.js';
 
 /** What a probe found. */
@@ -51,7 +51,7 @@ const LAG_GIVE_UP_MS = 60_000;
 /** Runs every probe on `store`. Sends a few hundred small requests. */
 export async function probeStore(store: ObjectStore, options: ProbeOptions = {}): Promise<ProbeReport> {
   const started = performance.now();
-  const prefix = options.prefix ?? `.s3func-probe/${newLockId()}/`;
+  const prefix = options.prefix ?? `.s3func-probe/${randomBytes(7).toString('hex').slice(0, 13)}/`;
   const signal = options.signal;
   try {
     const lag = await measureLag(store, prefix, options.lagSamples ?? 10, signal);

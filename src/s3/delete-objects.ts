@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DeleteObjectsError, type DeleteObjectsFailure, S3funcError } from '../errors.js';
-import type { DeleteTarget } from '../store/types.js';
+import type { DeleteObjectsResult, DeleteTarget } from '../store/types.js';
 import { deleteTargets, validateKey } from '../store/validate.js';
 import { validateVersionId } from './options.js';
 import type { S3Requester } from './requester.js';
@@ -13,11 +13,6 @@ import { buildDeleteRequest, parseDeleteResult } from './xml/index.js';
 
 /** S3 deletes at most this many keys per DeleteObjects request. */
 export const DELETE_BATCH_LIMIT = 1000;
-
-/** What `deleteObjects` deleted (every key, when it resolves). */
-export interface DeleteObjectsResult {
-  deleted: { key: string; versionId?: string | undefined }[];
-}
 
 /**
  * Deletes `targets` in batches. A batch whose request fails counts each of its keys as a failure with

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import { readParts } from '../http/request-body.js';
+import { readParts } from '../store/request-body.js';
 import type { PutObjectResult } from '../store/types.js';
 import { unquoteEtag } from './object-response.js';
 import type { S3Requester } from './requester.js';

@@ -10,13 +10,13 @@
  */
 import { createHash } from 'node:crypto';
 import { BodyNotReplayableError, S3Error, S3funcError } from '../errors.js';
-import { abortReason } from '../http/abort.js';
 import { redactError } from '../http/redact.js';
-import type { PreparedBody } from '../http/request-body.js';
 import { discard } from '../http/response-body.js';
 import { withRetries } from '../http/retry.js';
 import type { RequestSafety } from '../http/retry-policy.js';
 import { type HttpResponse, toTransportError } from '../http/transport.js';
+import type { PreparedBody } from '../store/request-body.js';
+import { abortReason } from '../util/abort.js';
 import type { CredentialsCache } from './credentials/cache.js';
 import type { SourcedCredentials } from './credentials/types.js';
 import { errorFromResponse } from './error-response.js';

@@ -5,14 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, CredentialsError } from '../errors.js';
-import { type PreparedBody, prepareBody } from '../http/request-body.js';
 import { discard } from '../http/response-body.js';
 import { CoordinationSession } from '../lock/session-base.js';
+import { type PreparedBody, prepareBody } from '../store/request-body.js';
 import type {
   BodyInput,
   CallOptions,
   CopyObjectOptions,
   DeleteObjectOptions,
+  DeleteObjectsResult,
   DeleteTarget,
   GetObjectOptions,
   ListedObject,
@@ -39,7 +40,7 @@ import {
 import { type CredentialsCache, infoOf } from './credentials/cache.js';
 import { sessionCredentials } from './credentials/session-credentials.js';
 import type { CredentialsInfo } from './credentials/types.js';
-import { type DeleteObjectsResult, deleteInBatches } from './delete-objects.js';
+import { deleteInBatches } from './delete-objects.js';
 import { uploadStream } from './multipart.js';
 import { objectInfoFromHeaders, objectResponse, unquoteEtag } from './object-response.js';
 import {

@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ConfigError } from '../errors.js';
-import type { BodyInput } from '../store/types.js';
+import type { BodyInput } from './types.js';
 
 /** A body held in memory: replayable, length and hash known. */
 export interface BytesBody {

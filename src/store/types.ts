@@ -178,3 +178,8 @@ export interface ObjectStore {
   listObjectVersions(options?: ListVersionsOptions): AsyncIterable<ListedVersion>;
   deleteObject(key: string, options?: DeleteObjectOptions): Promise<void>;
 }
+
+/** What `deleteObjects` deleted (every key, when it resolves). */
+export interface DeleteObjectsResult {
+  deleted: { key: string; versionId?: string | undefined }[];
+}

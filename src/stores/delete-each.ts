@@ -4,8 +4,7 @@
  * @module
  */
 import { DeleteObjectsError, type DeleteObjectsFailure, S3Error } from '../errors.js';
-import type { DeleteObjectsResult } from '../s3/delete-objects.js';
-import type { DeleteTarget } from '../store/types.js';
+import type { DeleteObjectsResult, DeleteTarget } from '../store/types.js';
 import { deleteTargets, validateKey } from '../store/validate.js';
 import { checkOptionalString } from './call-checks.js';
 

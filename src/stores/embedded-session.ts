@@ -5,15 +5,15 @@
  *
  * @module
  */
-import { throwIfAborted } from '../http/abort.js';
-import { prepareBody } from '../http/request-body.js';
+
 import { CoordinationSession } from '../lock/session-base.js';
-import type { DeleteObjectsResult } from '../s3/delete-objects.js';
+import { prepareBody } from '../store/request-body.js';
 import type {
   BodyInput,
   CallOptions,
   CopyObjectOptions,
   DeleteObjectOptions,
+  DeleteObjectsResult,
   DeleteTarget,
   GetObjectOptions,
   ListedObject,
@@ -33,6 +33,7 @@ import {
   validateOptions,
   validateSignal,
 } from '../store/validate.js';
+import { throwIfAborted } from '../util/abort.js';
 import {
   bareEtag,
   COPY_OPTIONS,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PreparedBody } from '../http/request-body.js';
+import type { PreparedBody } from '../store/request-body.js';
 import type { Metadata, ObjectInfo } from '../store/types.js';
 import type { BodySource } from './object-response.js';
 import type { Method } from './store-errors.js';

@@ -7,8 +7,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ConfigError } from '../errors.js';
-import { throwIfAborted } from '../http/abort.js';
-import type { PreparedBody } from '../http/request-body.js';
+import type { PreparedBody } from '../store/request-body.js';
+import { throwIfAborted } from '../util/abort.js';
 
 /** The ETag of a single-part upload: the hex MD5 of the body. */
 export function md5Hex(bytes: Uint8Array): string {

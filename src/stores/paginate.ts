@@ -4,8 +4,9 @@
  *
  * @module
  */
+
+import { compareKeys } from '../store/key-order.js';
 import type { ListPage } from '../store/types.js';
-import { compareKeys } from './key-order.js';
 
 /** What selects and cuts a listing. */
 export interface PageSpec {

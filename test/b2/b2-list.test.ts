@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListedVersion } from '../../src/index.js';
-import { compareKeys } from '../../src/stores/key-order.js';
+import { compareKeys } from '../../src/store/key-order.js';
 import { type B2Fixture, startB2 } from './b2-fixture.js';
 
 let fx: B2Fixture;

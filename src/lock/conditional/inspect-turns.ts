@@ -5,8 +5,8 @@
  * @module
  */
 import type { ObjectStore } from '../../store/types.js';
-import { type BreakOptions, type InspectOptions, leaseInfo, type TicketStatus } from '../inspect.js';
 import { LeaseObserver, type ListedLease } from '../lease-observer.js';
+import { type BreakOptions, type InspectOptions, leaseInfo, type TicketStatus } from '../lock-status.js';
 import { deleteRefs, listLeases, listLeasesTimed } from '../lock-store.js';
 import type { LockKeys } from '../names.js';
 import { LeaseWatch } from './lease-watch.js';

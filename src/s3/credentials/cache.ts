@@ -6,7 +6,7 @@
  * @module
  */
 import { CredentialsError, S3funcError } from '../../errors.js';
-import { abortable } from '../../http/abort.js';
+import { abortable } from '../../util/abort.js';
 import { normalizeCredentials, PROVIDER_SOURCE } from './normalize.js';
 import { planRefresh, type RefreshPlan, retryDelayMs } from './refresh-policy.js';
 import type {

@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { type FileHandle, link, mkdir, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { compareKeys } from '../key-order.js';
+import { compareKeys } from '../../store/key-order.js';
 import { DIR_SUFFIX, decodeComponent, isPathOf, keyToPath } from './key-path.js';
 
 /** Temporary files older than this are leftovers of a crashed writer and are removed. */

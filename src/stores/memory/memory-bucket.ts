@@ -5,9 +5,9 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { compareKeys } from '../../store/key-order.js';
 import { putConditionFailure } from '../call-checks.js';
 import type { StoredFields } from '../embedded-types.js';
-import { compareKeys } from '../key-order.js';
 import { md5Hex } from '../object-body.js';
 import {
   deleteMarkerRead,

@@ -3,7 +3,7 @@
  * over them (names in UTF-8 byte order, versions newest first within a name, folders for a
  * delimiter, `startFileName`/`startFileId` paging).
  */
-import { compareKeys } from '../../../src/stores/key-order.js';
+import { compareKeys } from '../../../src/store/key-order.js';
 import { badRequest } from './http.js';
 
 /** A version of a file: an upload, a hide marker, or an unfinished large file. */

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { NetworkError, PreconditionFailedError, S3Error } from '../../../src/errors.js';
-import { sleep } from '../../../src/http/abort.js';
 import { type RetryLoopOptions, withRetries } from '../../../src/http/retry.js';
+import { sleep } from '../../../src/util/abort.js';
 
 const slowDown = (retryAfterMs?: number) =>
   new S3Error({ status: 503, s3Code: 'SlowDown', method: 'PutObject', retryAfterMs });

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NetworkError } from '../../../src/errors.js';
-import { sleep } from '../../../src/http/abort.js';
 import { LeaseKeeper, renewalIntervalMs } from '../../../src/lock/lease-keeper.js';
 import { OwnObjects } from '../../../src/lock/own-objects.js';
 import type { LockRuntime } from '../../../src/lock/runtime.js';
 import type { ObjectStore, PutObjectOptions } from '../../../src/store/types.js';
+import { sleep } from '../../../src/util/abort.js';
 
 /** Real timers faked by vitest: the keeper's clock and sleeps run on them. */
 const runtime: LockRuntime = {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareKeys } from '../../../src/stores/key-order.js';
+import { compareKeys } from '../../../src/store/key-order.js';
 
 const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 /** Strings of whole code points, biased to the ranges where UTF-16 and UTF-8 order disagree. */

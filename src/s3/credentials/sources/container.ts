@@ -9,8 +9,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CredentialsError, NetworkError, TimeoutError } from '../../../errors.js';
-import { sleep } from '../../../http/abort.js';
 import { redact } from '../../../http/redact.js';
+import { sleep } from '../../../util/abort.js';
 import type { ChainSettings } from '../context.js';
 import { credentialRequest } from '../http.js';
 import { parseIsoTime } from '../iso-time.js';

@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { CredentialsError, NetworkError, ResponseError, S3funcError, TimeoutError } from '../../../errors.js';
-import { sleep } from '../../../http/abort.js';
 import { redact } from '../../../http/redact.js';
+import { sleep } from '../../../util/abort.js';
 import { signRequest } from '../../sigv4/index.js';
 import { credentialRequest } from '../http.js';
 import type { AwsCredentialIdentity } from '../types.js';
