@@ -66,7 +66,6 @@ export type { BucketRegionEvent, S3Credentials, S3DebugEvent, S3SessionOptions }
 export { S3Session } from './s3/session.js';
 export { type PresignInput, presignUrl, type SignRequestInput, signRequest } from './s3/sigv4/index.js';
 export type * from './store/types.js';
-export type { DeleteObjectsResult } from './store/types.js';
 export { FileSession, type FileSessionOptions } from './stores/file/session.js';
 export { MemorySession, type MemorySessionOptions } from './stores/memory/session.js';
 export { type Runtime, realRuntime, suspendAwareClock } from './util/runtime.js';
