@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { discard } from '../http/response-body.js';
 import { withRetries } from '../http/retry.js';
-import { untilAborted } from './abortable.js';
+import { abortable } from '../util/abort.js';
 import { b2ErrorFromResponse } from './error-response.js';
 import type { ResolvedB2Options } from './options.js';
 import type { OriginPool } from './origins.js';
@@ -75,7 +75,7 @@ export class AuthCache {
       this.#entries.set(cacheKey, created);
       entry = created;
     }
-    return untilAborted(entry.promise, signal);
+    return abortable(entry.promise, signal);
   }
 
   /**

@@ -10,8 +10,7 @@ import { discard } from '../http/response-body.js';
 import { withRetries } from '../http/retry.js';
 import type { RequestSafety } from '../http/retry-policy.js';
 import { type HttpResponse, toTransportError } from '../http/transport.js';
-import { abortReason } from '../util/abort.js';
-import { untilAborted } from './abortable.js';
+import { abortable, abortReason } from '../util/abort.js';
 import { API_PATH, authCacheKey, authorizeAccount, type B2Authorization, processAuthCache } from './auth.js';
 import { b2ErrorFromResponse, isStaleTokenError } from './error-response.js';
 import type { ResolvedB2Options } from './options.js';
@@ -137,7 +136,7 @@ export class B2Client {
       this.#bucketId = undefined;
       throw error;
     });
-    return untilAborted(this.#bucketId, signal);
+    return abortable(this.#bucketId, signal);
   }
 
   async #lookUpBucketId(): Promise<string> {

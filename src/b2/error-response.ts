@@ -5,6 +5,7 @@
  * @module
  */
 import { B2Error } from '../errors.js';
+import { readBounded } from '../http/response-body.js';
 import { parseRetryAfter } from '../http/retry-policy.js';
 import type { HttpResponse } from '../http/transport.js';
 
@@ -49,7 +50,7 @@ export async function b2ErrorFromResponse(
   method: string,
   key: string | undefined,
 ): Promise<B2Error> {
-  const text = await readBounded(res);
+  const text = await readBounded(res, MAX_ERROR_BODY_BYTES);
   const parsed = parseErrorBody(text);
   return new B2Error({
     status: res.status,
@@ -75,23 +76,4 @@ function parseErrorBody(text: string): { code: string; message: string } | undef
 function describeOther(text: string): string {
   if (!text) return '';
   return `the response was not a B2 error body: ${text.replace(/\s+/g, ' ').trim().slice(0, 120)}`;
-}
-
-async function readBounded(res: HttpResponse): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res.body) {
-      const buf = chunk as Buffer;
-      chunks.push(buf);
-      size += buf.length;
-      if (size > MAX_ERROR_BODY_BYTES) {
-        res.body.destroy();
-        break;
-      }
-    }
-  } catch {
-    // a body cut short still leaves the status and headers to report
-  }
-  return Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_ERROR_BODY_BYTES));
 }

@@ -1,5 +1,5 @@
 import { ResponseError } from '../errors.js';
-import { downloadResponse } from '../http/response-body.js';
+import { downloadResponse, totalObjectSize } from '../http/response-body.js';
 import type { HttpResponse } from '../http/transport.js';
 import type { Metadata, ObjectInfo, ObjectResponse } from '../store/types.js';
 import { decodeB2Name } from './names.js';
@@ -28,7 +28,7 @@ export function objectInfoFromHeaders(key: string, res: HttpResponse, method: st
   }
   return {
     key,
-    size: totalSize(headers, method, res.status),
+    size: totalObjectSize(headers, method, res.status),
     etag: digestOf({ contentSha1: headers['x-bz-content-sha1'] ?? null, fileInfo }),
     lastModified: new Date(timestamp),
     contentType: headers['content-type'],
@@ -62,19 +62,6 @@ function decode(value: string): string {
   } catch {
     return value; // not percent-encoded after all: keep it as sent
   }
-}
-
-function totalSize(headers: Record<string, string>, method: string, status: number): number {
-  const range = headers['content-range'];
-  const total = range ? /\/(\d+)\s*$/.exec(range)?.[1] : headers['content-length'];
-  const size = Number(total);
-  if (total === undefined || !Number.isSafeInteger(size) || size < 0) {
-    throw new ResponseError(`${method} response has no valid object size (content-length/content-range)`, {
-      status,
-      method,
-    });
-  }
-  return size;
 }
 
 /** Wraps a download response: object facts plus the body and ways to consume it. */

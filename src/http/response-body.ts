@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { ResponseError, TimeoutError } from '../errors.js';
 import type { ObjectInfo, ObjectResponse } from '../store/types.js';
 import { abortReason } from '../util/abort.js';
-import { type ResponseBody, toTransportError } from './transport.js';
+import { type HttpResponse, type ResponseBody, toTransportError } from './transport.js';
 
 /**
  * Response bodies whose wrapper object was garbage collected unread are destroyed, so a forgotten
@@ -119,4 +119,38 @@ export function downloadResponse(
   };
   watch(response, body, ctx.unreadTimeoutMs, ctx.method, ctx.key);
   return response;
+}
+
+/** The first `maxBytes` of an error response's body as text (the rest is dropped, the stream destroyed). */
+export async function readBounded(res: HttpResponse, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      chunks.push(buf);
+      size += buf.length;
+      if (size > maxBytes) {
+        res.body.destroy();
+        break;
+      }
+    }
+  } catch {
+    // a body cut short still leaves the status and headers to report
+  }
+  return Buffer.concat(chunks).toString('utf8', 0, Math.min(size, maxBytes));
+}
+
+/** Size of the whole object: from Content-Range for a partial response, else Content-Length. */
+export function totalObjectSize(headers: Record<string, string>, method: string, status: number): number {
+  const range = headers['content-range'];
+  const total = range ? /\/(\d+)\s*$/.exec(range)?.[1] : headers['content-length'];
+  const size = Number(total);
+  if (total === undefined || !Number.isSafeInteger(size) || size < 0) {
+    throw new ResponseError(`${method} response has no valid object size (content-length/content-range)`, {
+      status,
+      method,
+    });
+  }
+  return size;
 }

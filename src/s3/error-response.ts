@@ -4,6 +4,7 @@
  * @module
  */
 import { PreconditionFailedError, S3Error } from '../errors.js';
+import { readBounded } from '../http/response-body.js';
 import { parseRetryAfter } from '../http/retry-policy.js';
 import type { HttpResponse } from '../http/transport.js';
 import { parseErrorBody } from './xml/index.js';
@@ -35,7 +36,7 @@ export async function errorFromResponse(
   method: string,
   key: string | undefined,
 ): Promise<S3Error> {
-  const text = await readBounded(res);
+  const text = await readBounded(res, MAX_ERROR_BODY_BYTES);
   const parsed = text ? parseErrorBody(text) : undefined;
   const requestId = parsed?.requestId ?? res.headers['x-amz-request-id'];
   const fields = { status: res.status, method, key, requestId };
@@ -68,25 +69,6 @@ export function bucketRegionOf(
     if (candidate !== undefined && REGION_NAME.test(candidate)) return candidate;
   }
   return undefined;
-}
-
-async function readBounded(res: HttpResponse): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res.body) {
-      const buf = chunk as Buffer;
-      chunks.push(buf);
-      size += buf.length;
-      if (size > MAX_ERROR_BODY_BYTES) {
-        res.body.destroy();
-        break;
-      }
-    }
-  } catch {
-    // a body cut short still leaves the status and headers to report
-  }
-  return Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_ERROR_BODY_BYTES));
 }
 
 function describeNonXml(text: string, contentType: string | undefined): string {

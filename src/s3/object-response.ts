@@ -1,5 +1,5 @@
 import { ResponseError } from '../errors.js';
-import { downloadResponse } from '../http/response-body.js';
+import { downloadResponse, totalObjectSize } from '../http/response-body.js';
 import type { HttpResponse } from '../http/transport.js';
 import type { Metadata, ObjectInfo, ObjectResponse } from '../store/types.js';
 
@@ -36,27 +36,13 @@ export function objectInfoFromHeaders(
   }
   return {
     key,
-    size: totalSize(headers, method, status),
+    size: totalObjectSize(headers, method, status),
     etag: unquoteEtag(headers.etag),
     lastModified,
     contentType: headers['content-type'],
     versionId: headers['x-amz-version-id'],
     metadata,
   };
-}
-
-/** Size of the whole object: from Content-Range for a partial response, else Content-Length. */
-function totalSize(headers: Record<string, string>, method: string, status: number): number {
-  const range = headers['content-range'];
-  const total = range ? /\/(\d+)\s*$/.exec(range)?.[1] : headers['content-length'];
-  const size = Number(total);
-  if (total === undefined || !Number.isSafeInteger(size) || size < 0) {
-    throw new ResponseError(`${method} response has no valid object size (content-length/content-range)`, {
-      status,
-      method,
-    });
-  }
-  return size;
 }
 
 /** Wraps a download response: object facts plus the body and ways to consume it. */
