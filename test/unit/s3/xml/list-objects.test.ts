@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseError, S3Error } from '../../../src/errors.js';
-import { parseListObjectsV2 } from '../../../src/s3/xml/index.js';
+import { ResponseError, S3Error } from '../../../../src/errors.js';
+import { parseListObjectsV2 } from '../../../../src/s3/xml/index.js';
 import {
   AWS_ERROR_SLOW_DOWN,
   AWS_LIST_V2_COMMON_PREFIXES,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ResponseError, S3Error } from '../../../src/errors.js';
+import { ConfigError, ResponseError, S3Error } from '../../../../src/errors.js';
 import {
   buildCompleteMultipartUpload,
   MAX_MULTIPART_PARTS,
   parseCompleteMultipartUpload,
   parseInitiateMultipartUpload,
-} from '../../../src/s3/xml/index.js';
+} from '../../../../src/s3/xml/index.js';
 import { AWS_COPY_EMBEDDED_ERROR } from './fixtures-aws.js';
 
 /** Captured from Ceph RGW 16.2.15 (see fixtures-ceph.ts) for the key `multi part&<key>`. */

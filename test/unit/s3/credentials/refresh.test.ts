@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CredentialsError } from '../../../src/errors.js';
-import { CredentialsCache, type CredentialsEvent } from '../../../src/s3/credentials/cache.js';
-import { planRefresh, REFRESH_DEFAULTS, retryDelayMs } from '../../../src/s3/credentials/refresh-policy.js';
-import type { AwsCredentialIdentity } from '../../../src/s3/credentials/types.js';
+import { CredentialsError } from '../../../../src/errors.js';
+import { CredentialsCache, type CredentialsEvent } from '../../../../src/s3/credentials/cache.js';
+import {
+  planRefresh,
+  REFRESH_DEFAULTS,
+  retryDelayMs,
+} from '../../../../src/s3/credentials/refresh-policy.js';
+import type { AwsCredentialIdentity } from '../../../../src/s3/credentials/types.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 const HOUR = 3_600_000;

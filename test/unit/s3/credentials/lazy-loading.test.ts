@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImdsServer } from '../../support/aws/imds-server.js';
-import { CredentialIssuer } from '../../support/aws/issuer.js';
+import { ImdsServer } from '../../../support/aws/imds-server.js';
+import { CredentialIssuer } from '../../../support/aws/issuer.js';
 
-const SUPPORT = resolve(__dirname, '../../support/aws');
+const SUPPORT = resolve(__dirname, '../../../support/aws');
 const dir = mkdtempSync(join(tmpdir(), 's3func-lazy-'));
 let imds: ImdsServer;
 

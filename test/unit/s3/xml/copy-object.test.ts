@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseError, S3Error } from '../../../src/errors.js';
-import { parseCopyObjectResult } from '../../../src/s3/xml/index.js';
+import { ResponseError, S3Error } from '../../../../src/errors.js';
+import { parseCopyObjectResult } from '../../../../src/s3/xml/index.js';
 import { AWS_COPY_EMBEDDED_ERROR, AWS_COPY_RESULT, AWS_ERROR_SAMPLE } from './fixtures-aws.js';
 import { CEPH_COPY_RESULT } from './fixtures-ceph.js';
 

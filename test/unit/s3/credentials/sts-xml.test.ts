@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stsRequestBody } from '../../../src/s3/credentials/sts/client.js';
-import { parseStsCredentials, parseStsError } from '../../../src/s3/credentials/sts/xml.js';
+import { stsRequestBody } from '../../../../src/s3/credentials/sts/client.js';
+import { parseStsCredentials, parseStsError } from '../../../../src/s3/credentials/sts/xml.js';
 
 // The response examples of the AWS STS API reference (AssumeRole, AssumeRoleWithWebIdentity)
 const ASSUME_ROLE = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">

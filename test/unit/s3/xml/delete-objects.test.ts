@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ResponseError, S3Error } from '../../../src/errors.js';
-import { buildDeleteRequest, MAX_DELETE_OBJECTS, parseDeleteResult } from '../../../src/s3/xml/index.js';
+import { ConfigError, ResponseError, S3Error } from '../../../../src/errors.js';
+import { buildDeleteRequest, MAX_DELETE_OBJECTS, parseDeleteResult } from '../../../../src/s3/xml/index.js';
 import {
   AWS_COPY_EMBEDDED_ERROR,
   AWS_DELETE_RESULT_MIXED,

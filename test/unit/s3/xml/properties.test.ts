@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import { findUnrepresentableChar } from '../../../src/s3/xml/entities.js';
+import { ConfigError } from '../../../../src/errors.js';
+import { findUnrepresentableChar } from '../../../../src/s3/xml/entities.js';
 import {
   buildDeleteRequest,
   parseListObjectsV2,
   parseListObjectVersions,
-} from '../../../src/s3/xml/index.js';
+} from '../../../../src/s3/xml/index.js';
 
 /** Any string of whole code points (no lone surrogates: keys are UTF-8). */
 const anyKey = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 });

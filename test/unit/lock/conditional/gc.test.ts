@@ -6,12 +6,12 @@
  * does not stop it for good (K30).
  */
 import { describe, expect, it } from 'vitest';
-import { MemorySession } from '../../../src/index.js';
-import { collectTurns } from '../../../src/lock/conditional/gc.js';
-import type { TurnSettings } from '../../../src/lock/conditional/marker.js';
-import { createTurn, readDone } from '../../../src/lock/conditional/turn-store.js';
-import { doneKey, leaseKey, lockKeys, parseTurnNumber, turnKey } from '../../../src/lock/names.js';
-import type { ObjectStore } from '../../../src/store/types.js';
+import { MemorySession } from '../../../../src/index.js';
+import { collectTurns } from '../../../../src/lock/conditional/gc.js';
+import type { TurnSettings } from '../../../../src/lock/conditional/marker.js';
+import { createTurn, readDone } from '../../../../src/lock/conditional/turn-store.js';
+import { doneKey, leaseKey, lockKeys, parseTurnNumber, turnKey } from '../../../../src/lock/names.js';
+import type { ObjectStore } from '../../../../src/store/types.js';
 
 const keys = lockKeys('gc');
 const settings: TurnSettings = { checkpointEvery: 2, retentionMs: 1000, tokenBase: 0 };

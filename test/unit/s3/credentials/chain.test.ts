@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, CredentialsError } from '../../../src/errors.js';
-import { defaultCredentialsChain } from '../../../src/s3/credentials/chain.js';
-import { type AwsHome, awsHome } from '../../support/aws/aws-home.js';
+import { ConfigError, CredentialsError } from '../../../../src/errors.js';
+import { defaultCredentialsChain } from '../../../../src/s3/credentials/chain.js';
+import { type AwsHome, awsHome } from '../../../support/aws/aws-home.js';
 
 const SECRET = 'CHAINsecret0123456789abcdefghijklmnopqrs';
 let home: AwsHome | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseError } from '../../../src/errors.js';
-import { parseListObjectVersions } from '../../../src/s3/xml/index.js';
+import { ResponseError } from '../../../../src/errors.js';
+import { parseListObjectVersions } from '../../../../src/s3/xml/index.js';
 import { AWS_VERSIONS, AWS_VERSIONS_URL_TRUNCATED } from './fixtures-aws.js';
 import {
   CEPH_VERSIONS_UNVERSIONED,

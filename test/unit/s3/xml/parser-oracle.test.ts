@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { tryParseXmlDocument, type XmlElement } from '../../../src/s3/xml/document.js';
+import { tryParseXmlDocument, type XmlElement } from '../../../../src/s3/xml/document.js';
 
 interface Tree {
   name: string;

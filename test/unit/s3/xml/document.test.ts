@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResponseError } from '../../../src/errors.js';
-import { resolveContext } from '../../../src/s3/xml/context.js';
-import { parseXmlDocument, tryParseXmlDocument } from '../../../src/s3/xml/document.js';
-import { decodeXmlText, escapeXmlText, findUnrepresentableChar } from '../../../src/s3/xml/entities.js';
-import { parseTimestamp, unquoteEtag } from '../../../src/s3/xml/values.js';
+import { ResponseError } from '../../../../src/errors.js';
+import { resolveContext } from '../../../../src/s3/xml/context.js';
+import { parseXmlDocument, tryParseXmlDocument } from '../../../../src/s3/xml/document.js';
+import { decodeXmlText, escapeXmlText, findUnrepresentableChar } from '../../../../src/s3/xml/entities.js';
+import { parseTimestamp, unquoteEtag } from '../../../../src/s3/xml/values.js';
 
 const ctx = resolveContext('Test');
 const textOf = (xml: string) => parseXmlDocument(xml, ctx).text;

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CredentialsError } from '../../../src/errors.js';
+import { CredentialsError } from '../../../../src/errors.js';
 import {
   parseProcessOutput,
   runCredentialProcess,
   splitCommand,
-} from '../../../src/s3/credentials/sources/process.js';
+} from '../../../../src/s3/credentials/sources/process.js';
 
 const SECRET = 'PROCESSsecret0123456789abcdefghijklmn';
 const NOW = Date.parse('2026-11-25T12:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseErrorBody } from '../../../src/s3/xml/index.js';
+import { parseErrorBody } from '../../../../src/s3/xml/index.js';
 import {
   AWS_ERROR_NO_SUCH_KEY,
   AWS_ERROR_PRECONDITION_FAILED,

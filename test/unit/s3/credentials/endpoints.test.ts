@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CredentialsError } from '../../../src/errors.js';
-import { configuredEndpoint, ssoPortalEndpoint, stsEndpoint } from '../../../src/s3/credentials/endpoints.js';
-import { containerEndpoint } from '../../../src/s3/credentials/sources/container.js';
+import { CredentialsError } from '../../../../src/errors.js';
+import {
+  configuredEndpoint,
+  ssoPortalEndpoint,
+  stsEndpoint,
+} from '../../../../src/s3/credentials/endpoints.js';
+import { containerEndpoint } from '../../../../src/s3/credentials/sources/container.js';
 import {
   imdsDisabled,
   imdsEndpoint,
   parseImdsCredentials,
-} from '../../../src/s3/credentials/sources/imds.js';
+} from '../../../../src/s3/credentials/sources/imds.js';
 
 describe('STS and SSO endpoints', () => {
   it('regional by default, global only for legacy mode in the legacy regions', () => {

@@ -20,13 +20,13 @@ import {
   S3Error,
   StoreNotQualifiedError,
   StrategyConflictError,
-} from '../../../src/index.js';
-import { readDone } from '../../../src/lock/conditional/turn-store.js';
-import type { LockOptions } from '../../../src/lock/defaults.js';
-import { doneKey, leaseKey, lockKeys, turnKey } from '../../../src/lock/names.js';
-import { realRuntime } from '../../../src/lock/runtime.js';
-import type { ObjectStore } from '../../../src/store/types.js';
-import { WrappedStore } from '../../support/store-wrapper.js';
+} from '../../../../src/index.js';
+import { readDone } from '../../../../src/lock/conditional/turn-store.js';
+import type { LockOptions } from '../../../../src/lock/defaults.js';
+import { doneKey, leaseKey, lockKeys, turnKey } from '../../../../src/lock/names.js';
+import { realRuntime } from '../../../../src/lock/runtime.js';
+import type { ObjectStore } from '../../../../src/store/types.js';
+import { WrappedStore } from '../../../support/store-wrapper.js';
 
 const FAST: LockOptions = { strategy: 'conditional', pollIntervalMs: 10, cleanupOnExit: false };
 

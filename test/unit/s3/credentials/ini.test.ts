@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CredentialsError } from '../../../src/errors.js';
+import { CredentialsError } from '../../../../src/errors.js';
 import {
   loadSharedFiles,
   profileName,
   profileRegion,
   profileSettings,
   sharedFilePaths,
-} from '../../../src/s3/credentials/ini/files.js';
-import { IniSyntaxError, parseIni } from '../../../src/s3/credentials/ini/parse.js';
-import { awsHome } from '../../support/aws/aws-home.js';
+} from '../../../../src/s3/credentials/ini/files.js';
+import { IniSyntaxError, parseIni } from '../../../../src/s3/credentials/ini/parse.js';
+import { awsHome } from '../../../support/aws/aws-home.js';
 
 function syntaxError(text: string, kind: 'config' | 'credentials' = 'config'): IniSyntaxError {
   try {
