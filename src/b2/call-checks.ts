@@ -5,8 +5,8 @@
  * @module
  */
 import { ConfigError } from '../errors.js';
-import type { GetObjectOptions, PutObjectOptions } from '../store/types.js';
-import { describe, validateNumber, validateOptions } from '../store/validate.js';
+import type { PutObjectOptions } from '../store/types.js';
+import { describe } from '../store/validate.js';
 
 /** Content type of files stored without one, as S3 does (B2 would guess from the name with `b2/x-auto`). */
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
@@ -37,16 +37,6 @@ export function validateVersionId(versionId: unknown, option = 'versionId'): voi
       option,
     );
   }
-}
-
-/** The `Range` header for a byte range, or undefined for the whole file. */
-export function rangeHeader(range: GetObjectOptions['range']): string | undefined {
-  if (range === undefined) return undefined;
-  validateOptions(range, ['start', 'end'], 'getObject range');
-  validateNumber(range.start, 'range.start', { integer: true });
-  validateNumber(range.end, 'range.end', { min: range.start, integer: true });
-  if (range.start === undefined) throw new ConfigError('range.start is required', 'range');
-  return `bytes=${range.start}-${range.end ?? ''}`;
 }
 
 /** B2's native API has no conditional writes: `ifNoneMatch`/`ifMatch` on a put are refused, never ignored. */

@@ -5,6 +5,15 @@
  */
 import { ConfigError } from '../errors.js';
 import { CoordinationSession } from '../lock/session-base.js';
+import {
+  COPY_OPTIONS,
+  DELETE_OPTIONS,
+  GET_OPTIONS,
+  LIST_OPTIONS,
+  LIST_VERSIONS_OPTIONS,
+  PUT_OPTIONS,
+  rangeHeader,
+} from '../store/call-options.js';
 import { prepareBody } from '../store/request-body.js';
 import type {
   BodyInput,
@@ -26,7 +35,7 @@ import type {
   StoreCapabilities,
 } from '../store/types.js';
 import { validateNumber, validateOptions, validateSignal } from '../store/validate.js';
-import { contentTypeOf, rangeHeader, refuseConditionalWrite, validateVersionId } from './call-checks.js';
+import { contentTypeOf, refuseConditionalWrite, validateVersionId } from './call-checks.js';
 import { B2Client } from './client.js';
 import { copyFile } from './copy.js';
 import { deleteFile, deleteMany } from './delete.js';
@@ -38,12 +47,6 @@ import { putFile } from './put.js';
 import { fetchUploadUrl, UploadUrlPool } from './upload-pool.js';
 
 export type { B2SessionOptions } from './options.js';
-
-const PUT_OPTIONS = ['metadata', 'contentType', 'ifNoneMatch', 'ifMatch', 'contentLength', 'signal'] as const;
-const GET_OPTIONS = ['range', 'versionId', 'ifMatch', 'signal'] as const;
-const LIST_OPTIONS = ['prefix', 'delimiter', 'startAfter', 'pageSize', 'signal'] as const;
-const LIST_VERSIONS_OPTIONS = ['prefix', 'delimiter', 'pageSize', 'signal'] as const;
-const COPY_OPTIONS = ['metadata', 'contentType', 'sourceVersionId', 'signal'] as const;
 
 /**
  * A session on one B2 bucket through the native API: object calls with retries, timeouts and abort
@@ -180,7 +183,7 @@ export class B2Session extends CoordinationSession {
    */
   async deleteObject(key: string, options: DeleteObjectOptions = {}): Promise<void> {
     validateFileName(key);
-    validateOptions(options, ['versionId', 'signal'], 'deleteObject');
+    validateOptions(options, DELETE_OPTIONS, 'deleteObject');
     validateSignal(options.signal);
     validateVersionId(options.versionId);
     await deleteFile(this.#client, key, options.versionId, options.signal);

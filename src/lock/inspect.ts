@@ -7,7 +7,6 @@ import type { ObjectStore } from '../store/types.js';
 import { breakOldTurns, inspectTurns } from './conditional/inspect-turns.js';
 import { readMarker } from './conditional/marker.js';
 import { evaluateElection } from './election.js';
-import type { TicketInfo } from './events.js';
 import { LeaseObserver, type ListedLease, type ListingTimes } from './lease-observer.js';
 import { describeTicket } from './lock-core.js';
 import { type BreakOptions, type InspectOptions, leaseInfo, type TicketStatus } from './lock-status.js';
@@ -20,7 +19,6 @@ import {
   listTickets,
 } from './lock-store.js';
 import type { LockKeys } from './names.js';
-import type { LockRuntime } from './runtime.js';
 import type { ListingEntry } from './ticket.js';
 
 /**

@@ -7,6 +7,15 @@ import { createHash } from 'node:crypto';
 import { ConfigError, CredentialsError } from '../errors.js';
 import { discard } from '../http/response-body.js';
 import { CoordinationSession } from '../lock/session-base.js';
+import {
+  COPY_OPTIONS,
+  DELETE_OPTIONS,
+  GET_OPTIONS,
+  LIST_OPTIONS,
+  LIST_VERSIONS_OPTIONS,
+  PUT_OPTIONS,
+  rangeHeader,
+} from '../store/call-options.js';
 import { type PreparedBody, prepareBody } from '../store/request-body.js';
 import type {
   BodyInput,
@@ -55,11 +64,6 @@ import { encodeKeyPath, presignUrl } from './sigv4/index.js';
 import { S3Site } from './site.js';
 import { parseCopyObjectResult, parseListObjectsV2, parseListObjectVersions } from './xml/index.js';
 
-const PUT_OPTIONS = ['metadata', 'contentType', 'ifNoneMatch', 'ifMatch', 'contentLength', 'signal'] as const;
-const GET_OPTIONS = ['range', 'versionId', 'ifMatch', 'signal'] as const;
-const LIST_OPTIONS = ['prefix', 'delimiter', 'startAfter', 'pageSize', 'signal'] as const;
-const LIST_VERSIONS_OPTIONS = ['prefix', 'delimiter', 'pageSize', 'signal'] as const;
-const COPY_OPTIONS = ['metadata', 'contentType', 'sourceVersionId', 'signal'] as const;
 /** S3 returns at most this many keys per listing page, and deletes at most this many per request. */
 export const S3_PAGE_LIMIT = 1000;
 /** The methods a presigned URL may be made for. */
@@ -345,7 +349,7 @@ export class S3Session extends CoordinationSession {
   /** Deletes an object, or one version of it. Deleting a missing key succeeds, as in S3. */
   async deleteObject(key: string, options: DeleteObjectOptions = {}): Promise<void> {
     validateKey(key);
-    validateOptions(options, ['versionId', 'signal'], 'deleteObject');
+    validateOptions(options, DELETE_OPTIONS, 'deleteObject');
     validateVersionId(options.versionId);
     validateSignal(options.signal);
     await this.#requester.sendAndDiscard({
@@ -510,13 +514,4 @@ export class S3Session extends CoordinationSession {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-function rangeHeader(range: GetObjectOptions['range']): string | undefined {
-  if (range === undefined) return undefined;
-  validateOptions(range, ['start', 'end'], 'getObject range');
-  validateNumber(range.start, 'range.start', { integer: true });
-  validateNumber(range.end, 'range.end', { min: range.start, integer: true });
-  if (range.start === undefined) throw new ConfigError('range.start is required', 'range');
-  return `bytes=${range.start}-${range.end ?? ''}`;
 }

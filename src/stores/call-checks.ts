@@ -1,47 +1,16 @@
 /**
- * Argument checks of the embedded stores' object calls: the same option lists and rules as
- * `S3Session`, so a call that fails on one session fails the same way on every other.
+ * Argument checks of the embedded stores' object calls beyond the shared ones of
+ * `store/call-options.ts`: what S3 would check on the server, checked here before anything is kept.
  *
  * @module
  */
 import { ConfigError } from '../errors.js';
-import type { GetObjectOptions } from '../store/types.js';
-import { describe, validateNumber, validateOptions } from '../store/validate.js';
-
-export const PUT_OPTIONS = [
-  'metadata',
-  'contentType',
-  'ifNoneMatch',
-  'ifMatch',
-  'contentLength',
-  'signal',
-] as const;
-export const GET_OPTIONS = ['range', 'versionId', 'ifMatch', 'signal'] as const;
-export const LIST_OPTIONS = ['prefix', 'delimiter', 'startAfter', 'pageSize', 'signal'] as const;
-export const LIST_VERSIONS_OPTIONS = ['prefix', 'delimiter', 'pageSize', 'signal'] as const;
-export const COPY_OPTIONS = ['metadata', 'contentType', 'sourceVersionId', 'signal'] as const;
-export const DELETE_OPTIONS = ['versionId', 'signal'] as const;
+import { describe } from '../store/validate.js';
 
 /** Keys per listing page, as S3 (`max-keys`): the default and the most a page holds. */
 export const PAGE_LIMIT = 1000;
 /** What S3 stores when a put names no content type. */
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
-
-/** An inclusive byte range, validated, with `end` still open when the caller left it open. */
-export interface ByteRange {
-  start: number;
-  end: number | undefined;
-}
-
-/** Validates `getObject`'s `range` as `S3Session` does. */
-export function checkRange(range: GetObjectOptions['range']): ByteRange | undefined {
-  if (range === undefined) return undefined;
-  validateOptions(range, ['start', 'end'], 'getObject range');
-  validateNumber(range.start, 'range.start', { integer: true });
-  validateNumber(range.end, 'range.end', { min: range.start, integer: true });
-  if (range.start === undefined) throw new ConfigError('range.start is required', 'range');
-  return { start: range.start, end: range.end };
-}
 
 /**
  * Throws unless `value` is undefined or a string. The embedded stores keep what they are given, so a

@@ -4,9 +4,11 @@
  *
  * @module
  */
+
+import { LIST_OPTIONS, LIST_VERSIONS_OPTIONS } from '../store/call-options.js';
 import type { ListObjectsOptions, ListPage, ListVersionsOptions } from '../store/types.js';
 import { validateNumber, validateOptions, validatePrefix, validateSignal } from '../store/validate.js';
-import { checkOptionalString, LIST_OPTIONS, LIST_VERSIONS_OPTIONS, PAGE_LIMIT } from './call-checks.js';
+import { checkOptionalString, PAGE_LIMIT } from './call-checks.js';
 import { paginate } from './paginate.js';
 
 /** What a listing needs from a store: a sorted snapshot and a way to describe a page of it. */

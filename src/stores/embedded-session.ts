@@ -7,6 +7,7 @@
  */
 
 import { CoordinationSession } from '../lock/session-base.js';
+import { COPY_OPTIONS, checkRange, DELETE_OPTIONS, GET_OPTIONS, PUT_OPTIONS } from '../store/call-options.js';
 import { prepareBody } from '../store/request-body.js';
 import type {
   BodyInput,
@@ -34,16 +35,7 @@ import {
   validateSignal,
 } from '../store/validate.js';
 import { throwIfAborted } from '../util/abort.js';
-import {
-  bareEtag,
-  COPY_OPTIONS,
-  checkOptionalString,
-  checkRange,
-  DEFAULT_CONTENT_TYPE,
-  DELETE_OPTIONS,
-  GET_OPTIONS,
-  PUT_OPTIONS,
-} from './call-checks.js';
+import { bareEtag, checkOptionalString, DEFAULT_CONTENT_TYPE } from './call-checks.js';
 import { deleteEach } from './delete-each.js';
 import { objectPages, versionPages } from './embedded-listing.js';
 import type { FoundObject, StoredFields, WriteRequest } from './embedded-types.js';
