@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigError } from '../errors.js';
+import { checkTransportOptions, resolveRetry } from '../http/client-options.js';
 import type { RetryListener } from '../http/retry.js';
 import { DEFAULT_RETRY, type RetryOptions } from '../http/retry-policy.js';
 import type { TransportOptions } from '../http/transport.js';
@@ -89,21 +90,14 @@ export function resolveB2Options(options: B2SessionOptions): ResolvedB2Options {
   requireString(options.applicationKeyId, 'applicationKeyId');
   requireString(options.applicationKey, 'applicationKey');
   validateB2BucketName(options.bucket);
-  validateOptions(options.retry, ['maxAttempts', 'baseDelayMs', 'maxDelayMs'], 'B2Session retry');
-  const retry = { ...B2_DEFAULTS.retry, ...options.retry };
-  validateNumber(retry.maxAttempts, 'retry.maxAttempts', { min: 1, max: 100, integer: true });
-  validateNumber(retry.baseDelayMs, 'retry.baseDelayMs');
-  validateNumber(retry.maxDelayMs, 'retry.maxDelayMs');
+  const retry = resolveRetry(options.retry, B2_DEFAULTS.retry, 'B2Session');
   validateNumber(options.partSizeBytes, 'partSizeBytes', {
     min: MIN_PART_BYTES,
     max: MAX_PART_BYTES,
     integer: true,
   });
   validateNumber(options.deleteConcurrency, 'deleteConcurrency', { min: 1, max: 1000, integer: true });
-  validateNumber(options.maxConnections, 'maxConnections', { min: 1, max: 10_000, integer: true });
-  validateNumber(options.connectTimeoutMs, 'connectTimeoutMs', { min: 1 });
-  validateNumber(options.idleTimeoutMs, 'idleTimeoutMs', { min: 1 });
-  validateNumber(options.keepAliveTimeoutMs, 'keepAliveTimeoutMs', { min: 1 });
+  checkTransportOptions(options);
   if (options.onRetry !== undefined && typeof options.onRetry !== 'function') {
     throw new ConfigError('onRetry must be a function', 'onRetry');
   }

@@ -5,6 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
+import { checkTransportOptions, resolveRetry } from '../http/client-options.js';
 import type { RetryListener } from '../http/retry.js';
 import { DEFAULT_RETRY, type RetryOptions } from '../http/retry-policy.js';
 import type { TransportOptions } from '../http/transport.js';
@@ -174,20 +175,13 @@ export function resolveS3Options(
   if (options.forcePathStyle !== undefined && typeof options.forcePathStyle !== 'boolean') {
     throw new ConfigError('forcePathStyle must be a boolean', 'forcePathStyle');
   }
-  validateOptions(options.retry, ['maxAttempts', 'baseDelayMs', 'maxDelayMs'], 'S3Session retry');
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
-  validateNumber(retry.maxAttempts, 'retry.maxAttempts', { min: 1, max: 100, integer: true });
-  validateNumber(retry.baseDelayMs, 'retry.baseDelayMs');
-  validateNumber(retry.maxDelayMs, 'retry.maxDelayMs');
+  const retry = resolveRetry(options.retry, DEFAULT_RETRY, 'S3Session');
   validateNumber(options.partSizeBytes, 'partSizeBytes', {
     min: MIN_PART_BYTES,
     max: MAX_PART_BYTES,
     integer: true,
   });
-  validateNumber(options.maxConnections, 'maxConnections', { min: 1, max: 10_000, integer: true });
-  validateNumber(options.connectTimeoutMs, 'connectTimeoutMs', { min: 1 });
-  validateNumber(options.idleTimeoutMs, 'idleTimeoutMs', { min: 1 });
-  validateNumber(options.keepAliveTimeoutMs, 'keepAliveTimeoutMs', { min: 1 });
+  checkTransportOptions(options);
   for (const name of ['onRetry', 'onDebug'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new ConfigError(`${name} must be a function`, name);
