@@ -57,25 +57,53 @@ export interface RequestErrorFields {
 }
 
 /**
+ * An error response from a store, whichever its API: what S3 and B2 answers share. `storeCode` is
+ * the store's own code for it (S3's `<Code>`, B2's `code`), as `S3Error.s3Code` and `B2Error.b2Code`.
+ */
+export abstract class RequestError extends S3funcError {
+  readonly status: number;
+  readonly method: string;
+  readonly key: string | undefined;
+  readonly requestId: string | undefined;
+  /** How long the server asked us to wait (`Retry-After`), when it said. */
+  readonly retryAfterMs: number | undefined;
+  /** Set by the retry loop: how many attempts were made in all. */
+  attempts: number | undefined;
+
+  protected constructor(
+    code: S3funcErrorCode,
+    storeCode: string,
+    fields: RequestErrorFields & { message?: string; retryAfterMs?: number | undefined },
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
+    const where = fields.key === undefined ? '' : ` (key ${JSON.stringify(fields.key)})`;
+    super(
+      code,
+      `${fields.method} failed with ${fields.status} ${storeCode}${where}${fields.message ? `: ${fields.message}` : ''}`,
+      { cause: options?.cause, retryable: options?.retryable ?? isRetryableStatus(fields.status) },
+    );
+    this.status = fields.status;
+    this.method = fields.method;
+    this.key = fields.key;
+    this.requestId = fields.requestId;
+    this.retryAfterMs = fields.retryAfterMs;
+    this.attempts = fields.attempts;
+  }
+}
+
+/**
  * An error response from an S3 (or S3-compatible) store.
  *
  * `s3Code` is the `<Code>` of the error body (`NoSuchKey`, `SlowDown`, …) or, when the body had
  * none (HEAD requests, proxies), a code derived from the status (`NotFound`, `Http502`).
  */
-export class S3Error extends S3funcError {
-  readonly status: number;
+export class S3Error extends RequestError {
   readonly s3Code: string;
-  readonly method: string;
-  readonly key: string | undefined;
-  readonly requestId: string | undefined;
-  /** Seconds the server asked us to wait (`Retry-After`), when it said. */
-  readonly retryAfterMs: number | undefined;
   /**
    * The bucket's region, when the store named it (`x-amz-bucket-region`, or the `<Region>` of an
    * `AuthorizationHeaderMalformed` answer): how a session signing for the wrong region learns the right one.
    */
   readonly bucketRegion: string | undefined;
-  attempts: number | undefined;
 
   constructor(
     fields: RequestErrorFields & {
@@ -86,20 +114,9 @@ export class S3Error extends S3funcError {
     },
     options?: { cause?: unknown; retryable?: boolean; code?: S3funcErrorCode },
   ) {
-    const where = fields.key === undefined ? '' : ` (key ${JSON.stringify(fields.key)})`;
-    super(
-      options?.code ?? 'ERR_S3',
-      `${fields.method} failed with ${fields.status} ${fields.s3Code}${where}${fields.message ? `: ${fields.message}` : ''}`,
-      { cause: options?.cause, retryable: options?.retryable ?? isRetryableStatus(fields.status) },
-    );
-    this.status = fields.status;
+    super(options?.code ?? 'ERR_S3', fields.s3Code, fields, options);
     this.s3Code = fields.s3Code;
-    this.method = fields.method;
-    this.key = fields.key;
-    this.requestId = fields.requestId;
-    this.retryAfterMs = fields.retryAfterMs;
     this.bucketRegion = fields.bucketRegion;
-    this.attempts = fields.attempts;
   }
 }
 
@@ -111,33 +128,15 @@ export class PreconditionFailedError extends S3Error {
 }
 
 /** An error response from the Backblaze B2 native API (`status`, B2's `code` string and message). */
-export class B2Error extends S3funcError {
-  readonly status: number;
+export class B2Error extends RequestError {
   readonly b2Code: string;
-  readonly method: string;
-  readonly key: string | undefined;
-  readonly requestId: string | undefined;
-  readonly retryAfterMs: number | undefined;
-  /** Set by the retry loop: how many attempts were made in all. */
-  attempts: number | undefined;
 
   constructor(
     fields: RequestErrorFields & { b2Code: string; message?: string; retryAfterMs?: number | undefined },
     options?: { cause?: unknown; retryable?: boolean },
   ) {
-    const where = fields.key === undefined ? '' : ` (key ${JSON.stringify(fields.key)})`;
-    super(
-      'ERR_B2',
-      `${fields.method} failed with ${fields.status} ${fields.b2Code}${where}${fields.message ? `: ${fields.message}` : ''}`,
-      { cause: options?.cause, retryable: options?.retryable ?? isRetryableStatus(fields.status) },
-    );
-    this.status = fields.status;
+    super('ERR_B2', fields.b2Code, fields, options);
     this.b2Code = fields.b2Code;
-    this.method = fields.method;
-    this.key = fields.key;
-    this.requestId = fields.requestId;
-    this.retryAfterMs = fields.retryAfterMs;
-    this.attempts = fields.attempts;
   }
 }
 
@@ -352,5 +351,5 @@ export function isRetryableError(error: unknown): boolean {
 
 /** True for an `S3Error` or `B2Error` with status 404 (missing key, version or bucket). */
 export function isNotFound(error: unknown): boolean {
-  return (error instanceof S3Error || error instanceof B2Error) && error.status === 404;
+  return error instanceof RequestError && error.status === 404;
 }

@@ -24,6 +24,7 @@ export {
   LockTimeoutError,
   NetworkError,
   PreconditionFailedError,
+  RequestError,
   ResponseError,
   S3Error,
   S3funcError,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { B2Error, CredentialsError, NetworkError, S3Error, TimeoutError } from '../errors.js';
+import { B2Error, CredentialsError, NetworkError, RequestError, S3Error, TimeoutError } from '../errors.js';
 
 /** How a client retries. */
 export interface RetryOptions {
@@ -109,5 +109,5 @@ export function parseRetryAfter(value: string | undefined, nowMs: number = Date.
 
 /** The server's requested wait carried by an error, if any. */
 export function retryAfterOf(error: unknown): number | undefined {
-  return error instanceof S3Error || error instanceof B2Error ? error.retryAfterMs : undefined;
+  return error instanceof RequestError ? error.retryAfterMs : undefined;
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { B2Error, S3Error } from '../errors.js';
+import { RequestError } from '../errors.js';
 import { sleep as realSleep, throwIfAborted } from '../util/abort.js';
 import {
   isRetryable,
@@ -43,7 +43,7 @@ export async function withRetries<T>(
     } catch (error) {
       throwIfAborted(options.signal);
       if (n >= options.retry.maxAttempts || !isRetryable(error, options.safety)) {
-        if (error instanceof S3Error || error instanceof B2Error) error.attempts = n;
+        if (error instanceof RequestError) error.attempts = n;
         throw error;
       }
       const delayMs = retryDelayMs(n, options.retry, retryAfterOf(error), options.random);
