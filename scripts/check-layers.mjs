@@ -18,7 +18,7 @@ export const LAYERS = [
   // the clients and the embedded stores: siblings, none imports another
   { name: 's3', paths: ['s3/'], siblings: 'clients' },
   { name: 'b2', paths: ['b2/'], siblings: 'clients' },
-  { name: 'embedded stores', paths: ['stores/'], siblings: 'clients' },
+  { name: 'embedded stores', paths: ['embedded/'], siblings: 'clients' },
   { name: 'probe', paths: ['probe/'] },
   { name: 'lock', paths: ['lock/'] },
   { name: 'election', paths: ['election/'] },
@@ -40,7 +40,7 @@ export const KNOWN = [
     why: 'the client sessions extend CoordinationSession (issue 15: invert)',
   },
   {
-    from: 'stores/embedded-session.ts',
+    from: 'embedded/session.ts',
     to: 'lock/session-base.ts',
     why: 'the client sessions extend CoordinationSession (issue 15: invert)',
   },

@@ -8,6 +8,8 @@
 export { B2Session, type B2SessionOptions } from './b2/session.js';
 export { Election, type ElectionEvents, type ElectionOptions } from './election/election.js';
 export type { LeaderInfo } from './election/leader.js';
+export { FileSession, type FileSessionOptions } from './embedded/file/session.js';
+export { MemorySession, type MemorySessionOptions } from './embedded/memory/session.js';
 export {
   B2Error,
   BodyNotReplayableError,
@@ -67,6 +69,4 @@ export type { BucketRegionEvent, S3Credentials, S3DebugEvent, S3SessionOptions }
 export { S3Session } from './s3/session.js';
 export { type PresignInput, presignUrl, type SignRequestInput, signRequest } from './s3/sigv4/index.js';
 export type * from './store/types.js';
-export { FileSession, type FileSessionOptions } from './stores/file/session.js';
-export { MemorySession, type MemorySessionOptions } from './stores/memory/session.js';
 export { type Runtime, realRuntime, suspendAwareClock } from './util/runtime.js';

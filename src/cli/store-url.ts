@@ -10,10 +10,10 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { B2Session } from '../b2/session.js';
+import { FileSession } from '../embedded/file/session.js';
 import { ConfigError } from '../errors.js';
 import type { CoordinationSession } from '../lock/session-base.js';
 import { S3Session } from '../s3/session.js';
-import { FileSession } from '../stores/file/session.js';
 
 /** The environment variable holding the default store URL. */
 export const STORE_ENV = 'S3FUNC_STORE';

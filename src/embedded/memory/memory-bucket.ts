@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { compareKeys } from '../../store/key-order.js';
 import { putConditionFailure } from '../call-checks.js';
-import type { StoredFields } from '../embedded-types.js';
 import { md5Hex } from '../object-body.js';
 import {
   deleteMarkerRead,
@@ -16,6 +15,7 @@ import {
   noSuchVersion,
   preconditionFailed,
 } from '../store-errors.js';
+import type { StoredFields } from '../types.js';
 
 /** The version id S3 gives objects in a bucket that does not keep versions. */
 export const NULL_VERSION_ID = 'null';

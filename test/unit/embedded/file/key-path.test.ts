@@ -6,7 +6,7 @@ import {
   isPathOf,
   keyToPath,
   MAX_COMPONENT_CHARS,
-} from '../../../../src/stores/file/key-path.js';
+} from '../../../../src/embedded/file/key-path.js';
 
 /** Valid keys: whole code points, up to S3's 1024 UTF-8 bytes, biased to path and case trouble. */
 const key = fc

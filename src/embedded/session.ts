@@ -37,10 +37,10 @@ import {
 import { throwIfAborted } from '../util/abort.js';
 import { bareEtag, checkOptionalString, DEFAULT_CONTENT_TYPE } from './call-checks.js';
 import { deleteEach } from './delete-each.js';
-import { objectPages, versionPages } from './embedded-listing.js';
-import type { FoundObject, StoredFields, WriteRequest } from './embedded-types.js';
+import { objectPages, versionPages } from './listing.js';
 import { embeddedResponse } from './object-response.js';
 import { invalidRange, type Method, preconditionFailed, sessionClosed } from './store-errors.js';
+import type { FoundObject, StoredFields, WriteRequest } from './types.js';
 
 /**
  * Base of `MemorySession` and `FileSession`. Entries of a listing snapshot (`O` for objects, `V` for

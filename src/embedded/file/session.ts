@@ -15,10 +15,10 @@ import type {
 } from '../../store/types.js';
 import { describe, validateOptions } from '../../store/validate.js';
 import { putConditionFailure } from '../call-checks.js';
-import { EmbeddedSession } from '../embedded-session.js';
-import type { FoundObject, WriteRequest } from '../embedded-types.js';
 import { bodyChunks, checkContentLength } from '../object-body.js';
+import { EmbeddedSession } from '../session.js';
 import { type Method, noSuchKey, noSuchVersion, preconditionFailed } from '../store-errors.js';
+import type { FoundObject, WriteRequest } from '../types.js';
 import { nextTimestampMs } from './clock.js';
 import { withKeyMutex } from './key-mutex.js';
 import { type FileEntry, FileLayout } from './layout.js';

@@ -13,10 +13,10 @@ import type {
   StoreCapabilities,
 } from '../../store/types.js';
 import { describe, validateOptions } from '../../store/validate.js';
-import { EmbeddedSession } from '../embedded-session.js';
-import type { FoundObject, WriteRequest } from '../embedded-types.js';
 import { checkContentLength, readBody } from '../object-body.js';
+import { EmbeddedSession } from '../session.js';
 import type { Method } from '../store-errors.js';
+import type { FoundObject, WriteRequest } from '../types.js';
 import { MemoryBucket, type MemoryVersion, type MemoryVersionEntry } from './memory-bucket.js';
 
 /** Options of {@link MemorySession}. */

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STALE_TEMP_MS } from '../../../../src/embedded/file/layout.js';
 import { ConfigError, DeleteObjectsError, FileSession } from '../../../../src/index.js';
-import { STALE_TEMP_MS } from '../../../../src/stores/file/layout.js';
 
 let root: string;
 let store: FileSession;
