@@ -1287,10 +1287,11 @@ walk:
         :: dn[wn] == 0 && DEADOWNER(j) ->
           printf("MSC: t=%d c%d's walk stops at running turn %d: c%d dead by the store's clock (lease %d, age %d)\n", tnow, i, wn, j, lex[j], rage[j]);
           j = 0; goto endturn
-        :: else -> j = 0; goto walked
+        :: else -> printf("MSC: t=%d c%d's walk stops at turn %d (done %d)\n", tnow, i, wn, dn[wn]); j = 0; goto walked
         fi
 #else
-      :: EXISTS(wn) && !(GCOVER(wn) && cage[wn] >= RETAIN) -> goto walked /* not over, or young: stop */
+      :: EXISTS(wn) && !(GCOVER(wn) && cage[wn] >= RETAIN) -> /* not over, or young: stop */
+        printf("MSC: t=%d c%d's walk stops at turn %d (done %d)\n", tnow, i, wn, dn[wn]); goto walked
 #endif
       :: EXISTS(wn) && GCOVER(wn) && cage[wn] >= RETAIN && GCSKIP(wn) -> wn++ /* a checkpoint: kept, passed */
       :: EXISTS(wn) && GCOVER(wn) && cage[wn] >= RETAIN && !GCSKIP(wn) ->
