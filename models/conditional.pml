@@ -14,8 +14,8 @@
  * (CREATE_ERR); fencing token = turn number. With GC 1 (below): turn GC, checkpoints, the
  * frontier cache and discovery, contenders re-acquiring. Issue 14: creates landing after their
  * client saw them fail (LATE_CREATE, C2), suspended machines whose monotonic clock stops (SUSPEND,
- * C1), the collector's real walk run by releasers (WALK, C3). Ticket-strategy contenders on the
- * same name: models/mixed.pml.
+ * C1), the collector's real walk run by releasers (WALK, C3), which ends a dead contender's running
+ * turn where it stops (DEADBREAK, K30). Ticket-strategy contenders on the same name: models/mixed.pml.
  *
  * Conventions as lock.pml: parameters by spin -DNAME=value, mutants by flags, discrete time with a
  * Clock that ticks only when no contender can act (`timeout`), every time value relative to now
@@ -35,7 +35,8 @@
  * other than checkpoints exist, bound_violated; with WALK 2 at every turn GC deletes: every turn
  * below it is over, collect_violated): mutual exclusion of conflicting modes, fencing (an
  * exclusive holder's token is above every earlier exclusive holder's), and that a release by a
- * broken holder learns it was broken (its create-only done gets 412).
+ * broken holder learns it was broken (its create-only done gets 412); with CLEAN_CHECK, that a
+ * release begun while its keeper trusted the lease finds its turn not broken (clean_violated).
  * Liveness (LIVE 1, -DNP, pan -l): no non-progress cycle; every live contender held the lock.
  */
 
@@ -44,7 +45,8 @@
 #define N 2          /* contenders, ids 0..N-1; each acquires once (GC 0) */
 #endif
 #ifndef MODES
-#define MODES 0      /* 0: all exclusive; 1: all shared; 2: each contender is either */
+#define MODES 0      /* 0: all exclusive; 1: all shared; 2: each contender is either; 3: each acquisition is
+                        either (with GC 1 a re-acquisition chooses anew; else as 2) */
 #endif
 #ifndef D
 #define D 0          /* turn listing staleness (only OMITTED_OVER trusts a listing) */
@@ -218,6 +220,31 @@
 #ifndef MINHOLD
 #define MINHOLD 0    /* a holder holds at least MINHOLD ticks (a bound on turns per tick, for BOUND) */
 #endif
+#ifndef DEADBREAK
+#define DEADBREAK 1  /* K30 (6143d05): WALK 2, where it stops at a running turn, HEADs the turn and its
+                        contender's lease (the observation) and, if the contender is dead by the store's
+                        clock (DEADOWNER below: its lease unchanged for 2 * LEASE ticks, or gone, and the
+                        turn at least that old), ends the turn in a later step (the decision, any stall
+                        between): done(n) { broken, floor 0 } create-only, then its lease deleted; the
+                        walk stops there all the same. Needs LEASES (no lease, no judgement).
+                        0: the code before 6143d05 (the walk stops at a running turn for good).
+                        BREAK_BY_AGE: dead by the turn's age alone, the lease unread (a MUTANT) */
+#endif
+#ifndef SPLIT_RELEASE
+#define SPLIT_RELEASE 0 /* 0: a release creates done(n) and deletes the lease in one step (the marker
+                        first). 1: two steps, any stall or a crash between them, the marker first (the
+                        code since f24c5a9: the lease goes once the marker is settled). LEASE_FIRST (a
+                        MUTANT, the order the code before f24c5a9 could take, both sent at once): the
+                        lease deleted first (the keeper stopped), then, after any stall, the marker */
+#endif
+#ifdef LEASE_FIRST
+#undef SPLIT_RELEASE
+#define SPLIT_RELEASE 2
+#endif
+#ifndef CLEAN_CHECK
+#define CLEAN_CHECK 0 /* 1: a release that starts while its keeper trusts the lease never finds its turn
+                        ended as broken (clean_violated: a false 'broke', the holder's marker replaced) */
+#endif
 #define T MAXTURNS
 #if RETAIN > CACHE + 1
 #define MAXAGE RETAIN
@@ -235,6 +262,30 @@
 #define WALK 0
 #define BOUND 0
 #define MINHOLD 0
+#define DEADBREAK 0
+#define SPLIT_RELEASE 0
+#define CLEAN_CHECK 0
+#ifdef LEASE_FIRST
+#error "LEASE_FIRST needs GC 1"
+#endif
+#endif
+#ifndef MAXHOLD
+#define MAXHOLD 0    /* > 0: a holder holds at most MAXHOLD ticks (else any number; BOUND with shared holders) */
+#endif
+#if MAXHOLD && MAXHOLD < MINHOLD
+#error "MAXHOLD must be at least MINHOLD"
+#endif
+/* K30: collection judges contenders dead (WALK 2 with leases); the store's clock then keeps the age
+ * of each lease and of each contender's running turn */
+#if GC && WALK == 2 && LEASES && DEADBREAK
+#define DEADBREAK_ON 1
+#else
+#define DEADBREAK_ON 0
+#endif
+#if LEASE_GC || DEADBREAK_ON
+#define LAGE 1
+#else
+#define LAGE 0
 #endif
 /* GC mutants: GC_ANY_ORDER deletes any eligible turn, not only in the ascending walk; GC_CHECKPOINTS
  * deletes checkpoints too; GC_PASS_RUNNING walks past a checkpoint that is not over (a checkpoint is
@@ -285,8 +336,19 @@ bit  tmode[T + 1];   /* turn t's mode: 1 exclusive */
 byte dn[T + 1];      /* done(t): 0 none, 1 released by its holder, 2 broken, 3 abandoned */
 byte fl[T + 1];      /* done(t)'s floor: every turn below it was over when the marker was written */
 bit  lex[N];         /* contender j's lease object exists */
-#if LEASE_GC
+#if LAGE
 byte lage[N];        /* ticks since j's lease was last written, capped at 2 * LEASE */
+#endif
+#if DEADBREAK_ON
+byte cturn[N];       /* j's running turn (0: none): with GC 1 a contender has one at most */
+byte rage[N];        /* ticks since cturn[j] was created, while it runs, capped at 2 * LEASE */
+/* K30: dead by the store's clock (gc.ts breakIfDead: the later of the turn's and the lease's
+ * LastModified two leases old; no lease, the turn's) */
+#ifdef BREAK_BY_AGE
+#define DEADOWNER(j) (rage[j] >= 2 * LEASE) /* MUTANT: the turn's age alone, the lease unread */
+#else
+#define DEADOWNER(j) (rage[j] >= 2 * LEASE && (!lex[j] || lage[j] >= 2 * LEASE))
+#endif
 #endif
 #if GC
 bit  ever[T + 1];    /* ghost: number t was created at some time */
@@ -359,10 +421,18 @@ byte ncrash;
 byte lasttok;      /* fencing token (turn number) of the last exclusive holder */
 
 bit mutex_violated, fence_violated, progress_violated, report_violated, shared_coexist;
+#if CLEAN_CHECK
+bit clean_violated;  /* a release begun while its keeper trusted found its turn ended as broken */
+#endif
 
 #define CRASH \
   :: atomic { crashed[i] -> goto dead } \
   :: atomic { ncrash < MAXCRASH && wt[i] == 0 -> printf("MSC: t=%d c%d crashes\n", tnow, i); ncrash++; crashed[i] = 1; keeping[i] = 0; goto dead }
+#if SPLIT_RELEASE == 1
+#define RELEASED(next) goto unlease /* the lease is deleted first, in a step of its own */
+#else
+#define RELEASED(next) goto next
+#endif
 #define PAUSE(level, here) :: atomic { PAUSES >= level && wt[i] == 0 -> wt[i] = 1; goto here }
 
 #if SUSPEND
@@ -625,6 +695,9 @@ inline land_create() {
     fi;
     ever[n] = 1; cage[n] = 0; if :: n > fmax -> fmax = n :: else fi;
     towner[n] = i + 1; tmode[n] = mode[i]; dn[n] = 0; fl[n] = 0;
+#if DEADBREAK_ON
+    cturn[i] = n; rage[i] = 0;
+#endif
     printf("MSC: t=%d c%d creates turn %d (exclusive %d)\n", tnow, i, n, mode[i])
   fi
 }
@@ -645,6 +718,9 @@ inline answer(newer) {
     lres = 0; lw = 0; rv = 0;
     printf("MSC: t=%d c%d create of turn %d answered too late: not used, done(%d) floor 0; rediscovers\n", tnow, i, n, n);
     if :: dn[n] == 0 -> dn[n] = 3; fl[n] = 0 :: else fi;
+#if DEADBREAK_ON
+    cturn[i] = 0; rage[i] = 0;
+#endif
 #if SUSPEND && defined(MONO_HINT)
     sr[i] = CACHE + 1;
 #endif
@@ -690,6 +766,9 @@ proctype Contender(byte i) {
 #endif
   byte kb = 1; /* every turn below kb is known over (turn 0 is the name's marker) */
   bit broke, brokenseen;
+#if SPLIT_RELEASE == 2
+  bit cl; /* LEASE_FIRST: the release began while the keeper trusted the lease */
+#endif
 #if GC && WALK
   byte wn, wl, wd; /* the collector's walk: the number at hand, the limit, turns deleted */
 #endif
@@ -719,6 +798,9 @@ arrive:
 #if GC
       /* a re-acquisition: a new lease (its observers start afresh), nothing held yet */
       acquired[i] = 0;
+#if MODES == 3
+      if :: mode[i] = 0 :: mode[i] = 1 fi; /* this acquisition's mode */
+#endif
       j = 0;
       do
       :: j < N -> seen[j * N + i] = 0; sage[j * N + i] = 0; j++
@@ -727,7 +809,7 @@ arrive:
 #endif
 #if LEASES
       lex[i] = 1;
-#if LEASE_GC
+#if LAGE
       lage[i] = 0;
 #endif
       dlr[i] = WINDOW; rn[i] = R; keeping[i] = 1
@@ -1003,6 +1085,8 @@ take:
       incs[i] = 1; acquired[i] = 1;
 #if LIVE
       select(f : 0 .. HOLD); wt[i] = f; f = 0
+#elif MAXHOLD
+      select(f : MINHOLD .. MAXHOLD); wt[i] = f; f = 0
 #elif MINHOLD
       wt[i] = MINHOLD
 #endif
@@ -1014,7 +1098,7 @@ hold:
   if
   CRASH
   SUSPEND_AT(8, hold)
-#if !LIVE
+#if !LIVE && !MAXHOLD
   :: atomic { wt[i] == 0 -> wt[i] = 1; goto hold }
 #endif
   :: wt[i] == 0 -> skip
@@ -1022,6 +1106,22 @@ hold:
 
   /* release (or abandon): create done(n) with our floor (412: we were broken), then delete the lease */
 giveup:
+#if SPLIT_RELEASE == 2
+  /* MUTANT (LEASE_FIRST): the keeper stops and the lease is deleted first; the marker follows after
+   * any stall (the code before f24c5a9 sent both at once, so either could land first) */
+  atomic {
+    cl = (acquired[i] && dlr[i] > 0);
+    incs[i] = 0; keeping[i] = 0; rn[i] = 0; dlr[i] = 0; lex[i] = 0;
+    printf("MSC: t=%d c%d releases / abandons turn %d: deletes its lease first\n", tnow, i, n)
+  };
+marking:
+  if
+  CRASH
+  :: atomic { wt[i] == 0 -> wt[i] = 1; goto marking } /* the marker's request is slow */
+  :: wt[i] == 0 -> skip
+  fi;
+#endif
+  /* create done(n), create-only (SPLIT_RELEASE 0: and delete the lease in the same step) */
   atomic {
     brokenseen = (dn[n] == 2);
     if
@@ -1045,9 +1145,23 @@ giveup:
     fi;
 #endif
     assert(!report_violated);
+#if CLEAN_CHECK
+#if SPLIT_RELEASE == 2
+    clean_violated = (cl && brokenseen); cl = 0;
+#else
+    clean_violated = (acquired[i] && dlr[i] > 0 && brokenseen);
+#endif
+    if :: clean_violated -> printf("MSC: t=%d c%d released turn %d while its lease was live, but it was ended as broken\n", tnow, i, n) :: else fi;
+    assert(!clean_violated);
+#endif
     printf("MSC: t=%d c%d releases / abandons turn %d: done(%d) floor %d\n", tnow, i, n, n, fl[n]);
     incs[i] = 0; keeping[i] = 0; rn[i] = 0; dlr[i] = 0; wt[i] = 0;
+#if SPLIT_RELEASE == 0
     lex[i] = 0;
+#endif
+#if DEADBREAK_ON
+    cturn[i] = 0; rage[i] = 0;
+#endif
     j = 0;
     do
     :: j < N -> seen[i * N + j] = 0; sage[i * N + j] = 0; j++
@@ -1059,16 +1173,34 @@ giveup:
     /* a release (not an abandonment) may run collection: after a checkpoint turn; with WALK 2 also,
      * one time in K, after any other */
     if
-    :: acquired[i] && n % CK == 0 -> goto collect
+    :: acquired[i] && n % CK == 0 -> RELEASED(collect)
 #if WALK == 2
-    :: acquired[i] && n % CK != 0 -> goto collect
+    :: acquired[i] && n % CK != 0 -> RELEASED(collect)
 #endif
     :: !acquired[i] || n % CK != 0
     fi;
 #endif
     n = 0
   }
-  goto arrive; /* acquire again, until turn MAXTURNS exists */
+  RELEASED(arrive); /* acquire again, until turn MAXTURNS exists */
+#if SPLIT_RELEASE == 1
+  /* the code's second round trip (f24c5a9): the lease goes once the marker is settled (other
+   * processes' steps, or a crash, between the two); then collection (n: the turn released) or the
+   * next acquisition (n = 0). No stall here: it would only delay the collection that follows */
+unlease:
+  if
+  CRASH
+  :: atomic {
+      wt[i] == 0 ->
+      lex[i] = 0;
+      printf("MSC: t=%d c%d deletes its lease\n", tnow, i);
+#if WALK
+      if :: n != 0 -> goto collect :: else fi;
+#endif
+      goto arrive
+    }
+  fi;
+#endif
 #if WALK
   /* collection (gc.ts), by the releaser: n is the turn it released, its cached frontier */
 collect:
@@ -1146,7 +1278,21 @@ walk:
       fi;
       if
       :: !EXISTS(wn) -> wn++ /* gone: collected */
-      :: EXISTS(wn) && !(GCOVER(wn) && cage[wn] >= RETAIN) -> goto walked /* not over, or young: stop */
+#if DEADBREAK_ON
+      /* not over, or young: stop. K30: at a running turn, the HEADs of the turn and of its
+       * contender's lease (the observation); dead, the turn is ended in a later step */
+      :: EXISTS(wn) && !(GCOVER(wn) && cage[wn] >= RETAIN) ->
+        j = towner[wn] - 1;
+        if
+        :: dn[wn] == 0 && DEADOWNER(j) ->
+          printf("MSC: t=%d c%d's walk stops at running turn %d: c%d dead by the store's clock (lease %d, age %d)\n", tnow, i, wn, j, lex[j], rage[j]);
+          j = 0; goto endturn
+        :: else -> printf("MSC: t=%d c%d's walk stops at turn %d (done %d)\n", tnow, i, wn, dn[wn]); j = 0; goto walked
+        fi
+#else
+      :: EXISTS(wn) && !(GCOVER(wn) && cage[wn] >= RETAIN) -> /* not over, or young: stop */
+        printf("MSC: t=%d c%d's walk stops at turn %d (done %d)\n", tnow, i, wn, dn[wn]); goto walked
+#endif
       :: EXISTS(wn) && GCOVER(wn) && cage[wn] >= RETAIN && GCSKIP(wn) -> wn++ /* a checkpoint: kept, passed */
       :: EXISTS(wn) && GCOVER(wn) && cage[wn] >= RETAIN && !GCSKIP(wn) ->
         m = 1;
@@ -1160,6 +1306,28 @@ walk:
         GCDELETE(wn); wd++; wn++
       fi;
       goto walk
+    }
+  fi;
+#endif
+#if DEADBREAK_ON
+  /* K30, the decision, after any stall: done(wn) { broken, floor 0 } create-only (412: someone else
+   * ended it; the turn gone: collected once over, and the code's marker is deleted again, K29), then
+   * the lease deleted (one step: the turn is over once the marker is there); the walk stops */
+endturn:
+  if
+  CRASH
+  :: atomic { wt[i] == 0 -> wt[i] = 1; goto endturn }
+  :: atomic {
+      wt[i] == 0 ->
+      if
+      :: EXISTS(wn) && dn[wn] == 0 ->
+        j = towner[wn] - 1;
+        dn[wn] = 2; fl[wn] = 0; lex[j] = 0; lage[j] = 0;
+        printf("MSC: t=%d c%d's walk ends turn %d of c%d: done(%d) broken, floor 0; deletes its lease\n", tnow, i, wn, j, wn);
+        j = 0
+      :: else -> printf("MSC: t=%d c%d's walk: turn %d already over or gone\n", tnow, i, wn)
+      fi;
+      goto walked
     }
   fi;
 #endif
@@ -1321,10 +1489,17 @@ active proctype Clock() {
         :: else -> break
         od;
 #endif
-#if LEASE_GC
+#if LAGE
         k = 0;
         do
         :: k < N -> if :: lex[k] && lage[k] < 2 * LEASE -> lage[k]++ :: else fi; k++
+        :: else -> break
+        od;
+#endif
+#if DEADBREAK_ON
+        k = 0;
+        do
+        :: k < N -> if :: cturn[k] != 0 && towner[cturn[k]] != 0 && dn[cturn[k]] == 0 && rage[k] < 2 * LEASE -> rage[k]++ :: else fi; k++
         :: else -> break
         od;
 #endif
@@ -1377,7 +1552,7 @@ active proctype Clock() {
               od;
               m = 0;
               lex[k] = 1;
-#if LEASE_GC
+#if LAGE
               lage[k] = 0;
 #endif
               printf("MSC: t=%d c%d renews\n", tnow, k);
@@ -1417,8 +1592,8 @@ init {
 #endif
 #if MODES == 0
       mode[k] = 1;
-#elif MODES == 1
-      mode[k] = 0;
+#elif MODES == 1 || (MODES == 3 && GC)
+      mode[k] = 0; /* MODES 3: chosen at each arrival */
 #else
       if :: mode[k] = 1 :: mode[k] = 0 fi;
 #endif

@@ -5,7 +5,7 @@
 // assumptions must pass an exhaustive search, and each mutant (a safeguard removed, or an assumption
 // broken) must produce a counterexample to the property it protects. See models/README.md.
 //
-//   node models/run.mjs                       the default set (part of `npm test`; about a minute on 2 cores, 65 searches)
+//   node models/run.mjs                       the default set (part of `npm test`; about a minute on 2 cores, 69 searches)
 //   node models/run.mjs --all                 also the heavier configurations and the other mutants (`extra`)
 //   node models/run.mjs --only lease-2,no-gate  some of them
 //   node models/run.mjs --json                results as JSON on stdout
@@ -33,6 +33,7 @@ const PROPERTIES = {
   report: { label: 'broken holder told on release', match: /assertion violated\s+!\(report_violated\)/ },
   bound: { label: 'collection keeps up (bounded)', match: /assertion violated\s+!\(bound_violated\)/ },
   collect: { label: 'collected turns: only over below', match: /assertion violated\s+!\(collect_violated\)/ },
+  clean: { label: 'clean release not ended as broken', match: /assertion violated\s+!\(clean_violated\)/ },
   liveness: {
     label: 'liveness (no livelock)',
     match: /pan:1: non-progress cycle|assertion violated\s+!\(progress_violated\)/,
@@ -91,6 +92,35 @@ const COND_WALK = {
   LAT: 0,
   RETAIN: 1,
 };
+// K30 (6143d05, f24c5a9): the walk ends a running turn whose contender is dead by the store's clock;
+// leases of 3 ticks (renewed every tick, trusted 2), so a contender is dead 6 ticks after its last
+// renewal; releases in the code's two steps (the marker, then the lease), dead leases collected,
+// and a release begun with the lease live never finds its turn broken (CLEAN_CHECK)
+const K30 = {
+  N: 2,
+  LEASES: 1,
+  LEASE: 3,
+  MARGIN: 1,
+  DRIFT: 0,
+  LEASE_GC: 1,
+  PAUSES: 0,
+  GC: 1,
+  WALK: 2,
+  CK: 2,
+  CACHE: 0,
+  LAT: 0,
+  RETAIN: 1,
+  SPLIT_RELEASE: 1,
+  CLEAN_CHECK: 1,
+};
+// boundedness with a crash in a shared turn followed only by shared turns: holders hold 3 ticks,
+// so at most 3 turns other than checkpoints exist with the rule (7 turns; without it, 4)
+const COND_DEAD = { ...K30, MODES: 1, MAXTURNS: 7, MAXCRASH: 1, MINHOLD: 3, MAXHOLD: 3, BOUND: 3 };
+// a shared holder holding as long as it likes, the other contender shared or exclusive at each
+// acquisition (4 turns)
+const COND_LONG = { ...K30, MODES: 3, MAXTURNS: 4 };
+// shared only, with renewal failures: a holder that lost its lease is judged dead and its turn ended
+const COND_RELEASE = { ...COND_LONG, MODES: 1, RENEWFAIL: 1 };
 const COND_SUSPEND = { ...COND_GC, CACHE: 0, LAT: 0, RETAIN: 1, SUSPEND: 1, SUSP_SITES: 3 };
 // issue 14 (C1): the keeper, one suspension of any length while waiting or holding
 const COND_SUSPEND_KEEPER = {
@@ -545,6 +575,31 @@ const CONFIGS = [
     extra: true,
     expect: 'pass',
   },
+  // K30: collection ends a dead contender's running turn (6143d05); release deletes its lease only
+  // after its done marker (f24c5a9)
+  {
+    name: 'cond-gc-release',
+    what: "2 shared, leases (3, 1, 0), renewal failures, 4 turns: the walk's dead-turn rule never ends a trusting holder's turn",
+    model: 'conditional.pml',
+    defs: COND_RELEASE,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-dead',
+    what: 'a crash in a shared turn followed only by shared turns: collection keeps up (at most 3 other turns), 7 turns',
+    model: 'conditional.pml',
+    defs: COND_DEAD,
+    extra: true,
+    expect: 'pass',
+  },
+  {
+    name: 'cond-gc-long-shared',
+    what: 'each acquisition shared or exclusive, no renewal failures: a long shared holder, an exclusive one behind it',
+    model: 'conditional.pml',
+    defs: COND_LONG,
+    extra: true,
+    expect: 'pass',
+  },
   // mixed.pml: a ticket-strategy and a conditional-strategy contender on one name
   {
     name: 'mixed',
@@ -760,6 +815,28 @@ const CONFIGS = [
     model: 'conditional.pml',
     defs: { ...COND_WALK, GC_PASS_RUNNING: 1 },
     expect: 'collect',
+  },
+  {
+    name: 'k30-shared-crash',
+    what: 'REGRESSION K30: cond-gc-dead without the dead-turn rule (the code before 6143d05): the walk stops at the crashed turn for good',
+    model: 'conditional.pml',
+    defs: { ...COND_DEAD, DEADBREAK: 0 },
+    expect: 'bound',
+  },
+  {
+    name: 'k30-break-by-age',
+    what: "cond-gc-long-shared judging a contender dead by its turn's age alone, its lease unread",
+    model: 'conditional.pml',
+    defs: { ...COND_LONG, CLEAN_CHECK: 0, BREAK_BY_AGE: 1 },
+    cc: '-O1',
+    expect: 'mutex',
+  },
+  {
+    name: 'k30-lease-first',
+    what: 'cond-gc-release without renewal failures, deleting the lease before the done marker (the code before f24c5a9 could)',
+    model: 'conditional.pml',
+    defs: { ...COND_RELEASE, RENEWFAIL: 0, SPLIT_RELEASE: 0, LEASE_FIRST: 1 },
+    expect: 'clean',
   },
   // conditional.pml mutants; cond-shared-floor and cond-gallop-on-error are what the first, uncommitted
   // conditional-core.ts did (fixed in fd657da; simulation regressions K12, K13; see models/README.md)
