@@ -83,7 +83,7 @@
 #endif
 #ifndef FENCE_EARLY
 #define FENCE_EARLY FENCE_COND /* 1: fence listing sent with the confirming listing; 0: SETTLE after the win
-                                 (lock-core.ts #takeToken: early only with create-only puts; 1 with
+                                 (ticket/ticket-core.ts #takeToken: early only with create-only puts; 1 with
                                  FENCE_COND 0 is the K1 bug) */
 #endif
 #ifndef REACH_SHARED
@@ -91,7 +91,7 @@
 #endif
 #ifndef STALL
 #define STALL 0      /* 1: a waiter's lease listing and its decision to break are separate steps
-                        (election-loop.ts breakExpired): the request, a response any number of ticks
+                        (ticket/wait.ts breakExpired): the request, a response any number of ticks
                         later (a slow response), then any number of ticks more (a GC pause, a blocked
                         event loop, SIGSTOP) before the verdict. The verdict is the fixed rule (issue
                         14, T1): a sighting's stopwatch starts after the response that first showed it,
@@ -122,7 +122,7 @@
 #endif
 #ifndef TCHECK
 #define TCHECK OPERATOR /* 1: after each renewal the keeper lists its own ticket (0..D stale) and, if the
-                           listing does not show it complete, declares the lease lost (lock-core.ts
+                           listing does not show it complete, declares the lease lost (ticket/ticket-core.ts
                            check); only a breaker of a live holder makes a difference */
 #endif
 
@@ -138,7 +138,7 @@
 #define MAXTOK (2 * N + 1)
 #define INF 255
 /* own ticket missing from a listing after the gate: a stale listing, list again after
- * min(poll, settle || poll) (election-loop.ts) */
+ * min(poll, settle || poll) (ticket/wait.ts) */
 #if SETTLE > 0 && SETTLE < POLL
 #define OWNWAIT SETTLE
 #else
@@ -221,7 +221,7 @@ inline put_ticket(k) {
   }
 }
 
-/* the election over one ticket listing of freshness f (election.ts) */
+/* the election over one ticket listing of freshness f (ticket/order.ts) */
 inline elect(f) {
   /* ids we broke are ignored while a (stale) listing still shows them, forgotten once it does not */
   j = 0;
@@ -274,7 +274,7 @@ inline delete_contender(k) {
 }
 
 /* a lease listing of freshness f fed to i's observer; then break every blocker whose lease has
- * looked the same for LEASE ticks (lease-observer.ts; lock-core.ts #breakExpired) */
+ * looked the same for LEASE ticks (lease-observer.ts; ticket/ticket-core.ts #breakExpired) */
 inline observe_and_break(f) {
   j = 0;
   do
@@ -306,7 +306,7 @@ inline observe_and_break(f) {
 }
 
 #if STALL
-/* T1: the lease listing in steps (election-loop.ts breakExpired). At the send, the clock is read
+/* T1: the lease listing in steps (ticket/wait.ts breakExpired). At the send, the clock is read
  * (sentMs): which sightings have then been unchanged for LEASE ticks (bit j of xsend) */
 inline lease_send() {
   xsend = 0; j = 0;

@@ -1,6 +1,6 @@
 /*
  * s3func: a ticket-strategy contender and a conditional-strategy contender on one lock name
- * (docs/conditional-strategy.md, "Meeting the ticket strategy"; lock-core.ts #checkNoTurns,
+ * (docs/conditional-strategy.md, "Meeting the ticket strategy"; ticket/ticket-core.ts #checkNoTurns,
  * conditional-core.ts #prepare).
  *
  * The claim: a ticket-strategy holder and a conditional-strategy holder never hold at once. Each

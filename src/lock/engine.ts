@@ -1,6 +1,6 @@
 /**
  * What a `Lock` facade drives: one engine per `session.lock()` call, of one strategy (the ticket
- * election of `lock-core.ts`, the conditional turns of `conditional/`), or `auto`, which picks one
+ * election of `ticket/ticket-core.ts`, the conditional turns of `conditional/`), or `auto`, which picks one
  * at the first acquisition.
  *
  * @module

@@ -6,9 +6,7 @@
 import type { ObjectStore } from '../store/types.js';
 import { breakOldTurns, inspectTurns } from './conditional/inspect-turns.js';
 import { readMarker } from './conditional/marker.js';
-import { evaluateElection } from './election.js';
 import { LeaseObserver, type ListedLease, type ListingTimes } from './lease-observer.js';
-import { describeTicket } from './lock-core.js';
 import { type BreakOptions, type InspectOptions, leaseInfo, type TicketStatus } from './lock-status.js';
 import {
   deleteContender,
@@ -19,6 +17,8 @@ import {
   listTickets,
 } from './lock-store.js';
 import type { LockKeys } from './names.js';
+import { evaluateElection } from './ticket/order.js';
+import { describeTicket } from './ticket/ticket-core.js';
 import type { ListingEntry } from './ticket.js';
 
 /**

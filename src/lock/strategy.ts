@@ -17,9 +17,9 @@ import { qualifyStore } from './conditional/qualify.js';
 import type { AcquireOptions, ResolvedLockOptions } from './defaults.js';
 import { LockEngine, type LockState, type LockStrategy } from './engine.js';
 import type { LockEvents } from './events.js';
-import { LockCore } from './lock-core.js';
 import { listTickets } from './lock-store.js';
 import type { LockKeys } from './names.js';
+import { LockCore } from './ticket/ticket-core.js';
 
 /** The engine for `options.strategy`. Throws `ConfigError` (before any request) for an impossible choice. */
 export function createEngine(store: ObjectStore, keys: LockKeys, options: ResolvedLockOptions): LockEngine {

@@ -10,7 +10,7 @@ import { checkSafety } from './checks.js';
 import { findCounterexample, saveStats } from './harness.js';
 import { SNAPSHOTS_OF_ANY_AGE } from './shapes.js';
 
-vi.mock('../../src/lock/gate.js', async () => {
+vi.mock('../../src/lock/ticket/gate.js', async () => {
   const { listTickets } = await import('../../src/lock/lock-store.js');
   return {
     awaitOwnTicket: (
@@ -22,8 +22,8 @@ vi.mock('../../src/lock/gate.js', async () => {
   };
 });
 
-vi.mock('../../src/lock/election.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/lock/election.js')>();
+vi.mock('../../src/lock/ticket/order.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/lock/ticket/order.js')>();
   const { isComplete } = await import('../../src/lock/ticket.js');
   type Tickets = Parameters<typeof original.evaluateElection>[0];
   return {

@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { TicketLostError } from '../errors.js';
-import type { ObjectStore } from '../store/types.js';
-import { listTickets } from './lock-store.js';
-import type { LockKeys } from './names.js';
-import type { LockRuntime } from './runtime.js';
-import { isComplete, matchesPin, type Ticket, type TicketPin } from './ticket.js';
+import { TicketLostError } from '../../errors.js';
+import type { ObjectStore } from '../../store/types.js';
+import { listTickets } from '../lock-store.js';
+import type { LockKeys } from '../names.js';
+import type { LockRuntime } from '../runtime.js';
+import { isComplete, matchesPin, type Ticket, type TicketPin } from '../ticket.js';
 
 /** First re-list after a miss; doubles up to the poll interval. */
 const FIRST_GATE_DELAY_MS = 50;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { isComplete, isOlder, type LockMode, type Ticket } from './ticket.js';
+import { isComplete, isOlder, type LockMode, type Ticket } from '../ticket.js';
 
 /** What one listing says about our chances. */
 export type ElectionResult =

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateElection } from '../../../src/lock/election.js';
-import { lockKeys } from '../../../src/lock/names.js';
-import { isOlder, type LockMode, parseTickets, type Ticket } from '../../../src/lock/ticket.js';
+import { lockKeys } from '../../../../src/lock/names.js';
+import { evaluateElection } from '../../../../src/lock/ticket/order.js';
+import { isOlder, type LockMode, parseTickets, type Ticket } from '../../../../src/lock/ticket.js';
 
 const keys = lockKeys('job');
 const MD5 = { exclusive: 'c4ca4238a0b923820dcc509a6f75849b', shared: 'cfcd208495d565ef66e7dff9f98764da' };

@@ -1,21 +1,21 @@
-import { LockLostError, LockStateError, StrategyConflictError, TicketLostError } from '../errors.js';
-import type { ObjectStore } from '../store/types.js';
-import { abortReason } from '../util/abort.js';
-import { qualifyStore } from './conditional/qualify.js';
-import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from './defaults.js';
-import { runElection, type Won } from './election-loop.js';
-import { LockEngine, type LockState } from './engine.js';
-import type { TicketInfo } from './events.js';
-import { registerForExit } from './exit-cleanup.js';
-import { FENCE_PRUNE_EVERY, pruneFences, takeFencingToken } from './fencing.js';
+import { LockLostError, LockStateError, StrategyConflictError, TicketLostError } from '../../errors.js';
+import type { ObjectStore } from '../../store/types.js';
+import { abortReason } from '../../util/abort.js';
+import { qualifyStore } from '../conditional/qualify.js';
+import { type AcquireOptions, type ResolvedLockOptions, validateAcquireOptions } from '../defaults.js';
+import { LockEngine, type LockState } from '../engine.js';
+import type { TicketInfo } from '../events.js';
+import { registerForExit } from '../exit-cleanup.js';
+import { FENCE_PRUNE_EVERY, pruneFences, takeFencingToken } from '../fencing.js';
+import type { LeaseKeeper } from '../lease-keeper.js';
+import { deleteRefs, listEntries, listOwnTicket, writeTicket } from '../lock-store.js';
+import { type LockKeys, leaseKey, newLockId, turnKey } from '../names.js';
+import { OwnObjects } from '../own-objects.js';
+import { isComplete, type Ticket, type TicketPin } from '../ticket.js';
 import { awaitOwnTicket } from './gate.js';
-import type { LeaseKeeper } from './lease-keeper.js';
-import { deleteRefs, listEntries, listOwnTicket, writeTicket } from './lock-store.js';
-import { type LockKeys, leaseKey, newLockId, turnKey } from './names.js';
-import { OwnObjects } from './own-objects.js';
-import { isComplete, type Ticket, type TicketPin } from './ticket.js';
+import { runElection, type Won } from './wait.js';
 
-export type { LockState } from './engine.js';
+export type { LockState } from '../engine.js';
 
 /** The working part of a ticket-strategy lock. One per `session.lock()` call. */
 export class LockCore extends LockEngine {
@@ -178,7 +178,7 @@ export class LockCore extends LockEngine {
     );
   }
 
-  /** Step 4: the election (see election-loop.ts). */
+  /** Step 4: the election (see wait.ts). */
   #elect(signal: AbortSignal, blocking: boolean, deadline: number, firstListing: Map<string, Ticket>) {
     const { runtime } = this.options;
     return runElection({

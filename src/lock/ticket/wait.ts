@@ -4,15 +4,15 @@
  *
  * @module
  */
-import { isNotFound, isRetryableError, TicketLostError } from '../errors.js';
-import type { ObjectStore } from '../store/types.js';
-import { evaluateElection } from './election.js';
-import { listFenceTokens } from './fencing.js';
-import { LeaseObserver, type ListedLease } from './lease-observer.js';
-import { deleteContender, listLeases, listLeasesTimed, listTickets } from './lock-store.js';
-import { type LockKeys, turnKey } from './names.js';
-import type { LockRuntime } from './runtime.js';
-import { type LockMode, matchesPin, type Ticket, type TicketPin } from './ticket.js';
+import { isNotFound, isRetryableError, TicketLostError } from '../../errors.js';
+import type { ObjectStore } from '../../store/types.js';
+import { listFenceTokens } from '../fencing.js';
+import { LeaseObserver, type ListedLease } from '../lease-observer.js';
+import { deleteContender, listLeases, listLeasesTimed, listTickets } from '../lock-store.js';
+import { type LockKeys, turnKey } from '../names.js';
+import type { LockRuntime } from '../runtime.js';
+import { type LockMode, matchesPin, type Ticket, type TicketPin } from '../ticket.js';
+import { evaluateElection } from './order.js';
 
 /** Jitter applied to the poll interval, so waiters do not list in lockstep. */
 const POLL_JITTER = 0.2;
@@ -44,7 +44,7 @@ export interface Won {
   fences: Promise<number[]> | undefined;
   /**
    * Whether the name's conditional-strategy marker exists, read beside the confirming listing,
-   * hence at least `settleDelayMs` after our ticket was written (see lock-core.ts).
+   * hence at least `settleDelayMs` after our ticket was written (see ticket-core.ts).
    */
   conditionalMarker: Promise<boolean>;
 }
