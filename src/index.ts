@@ -64,7 +64,8 @@ export type {
 } from './s3/credentials/types.js';
 export type { BucketRegionEvent, S3Credentials, S3DebugEvent, S3SessionOptions } from './s3/options.js';
 export { S3Session } from './s3/session.js';
-export { type PresignInput, presignUrl, type SignRequestInput, signRequest } from './s3/sigv4/index.js';
+export { type PresignInput, presignUrl } from './s3/sigv4/presign.js';
+export { type SignRequestInput, signRequest } from './s3/sigv4/sign.js';
 export type * from './store/types.js';
 export { FileSession, type FileSessionOptions } from './stores/file/session.js';
 export { MemorySession, type MemorySessionOptions } from './stores/memory/session.js';

@@ -21,7 +21,7 @@ import type { CredentialsCache } from './credentials/cache.js';
 import type { SourcedCredentials } from './credentials/types.js';
 import { errorFromResponse } from './error-response.js';
 import type { ResolvedS3Options } from './options.js';
-import { canonicalQuery, encodeKeyPath, signRequest, UNSIGNED_PAYLOAD } from './sigv4/index.js';
+import { canonicalQuery, encodeKeyPath, signRequest, UNSIGNED_PAYLOAD } from './sigv4/sign.js';
 import type { S3Site } from './site.js';
 
 /** One S3 call as the session describes it. */
