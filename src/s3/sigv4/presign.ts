@@ -116,7 +116,9 @@ export function presignUrlDetailed(input: PresignInput): SignatureDetails & { ur
     payloadHash: UNSIGNED_PAYLOAD,
   });
   const origin = input.url === undefined ? (input.origin ?? target.origin) : target.origin;
-  return { url: `${origin}${target.canonicalUri}?${query}&X-Amz-Signature=${details.signature}`, ...details };
+  return Object.assign(details, {
+    url: `${origin}${target.canonicalUri}?${query}&X-Amz-Signature=${details.signature}`,
+  });
 }
 
 /** Splits a canonical (already encoded) query string back into pairs, refusing auth parameters. */
