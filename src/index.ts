@@ -67,6 +67,7 @@ export type {
 } from './s3/credentials/types.js';
 export type { BucketRegionEvent, S3Credentials, S3DebugEvent, S3SessionOptions } from './s3/options.js';
 export { S3Session } from './s3/session.js';
-export { type PresignInput, presignUrl, type SignRequestInput, signRequest } from './s3/sigv4/index.js';
+export { type PresignInput, presignUrl } from './s3/sigv4/presign.js';
+export { type SignRequestInput, signRequest } from './s3/sigv4/sign.js';
 export type * from './store/types.js';
 export { type Runtime, realRuntime, suspendAwareClock } from './util/runtime.js';

@@ -21,7 +21,7 @@ import type { CredentialsCache } from './credentials/cache.js';
 import type { SourcedCredentials } from './credentials/types.js';
 import { errorFromResponse } from './error-response.js';
 import type { ResolvedS3Options } from './options.js';
-import { canonicalQuery, encodeKeyPath, signRequest, UNSIGNED_PAYLOAD } from './sigv4/index.js';
+import { canonicalQuery, EMPTY_SHA256, encodeKeyPath, signRequest, UNSIGNED_PAYLOAD } from './sigv4/sign.js';
 import type { S3Site } from './site.js';
 
 /** One S3 call as the session describes it. */
@@ -39,9 +39,6 @@ export interface S3Call {
   /** Statuses treated as success besides 2xx (for example 304). */
   okStatuses?: readonly number[] | undefined;
 }
-
-/** Hex SHA-256 of the empty payload, signed for body-less requests. */
-const EMPTY_PAYLOAD_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /**
  * S3 codes for credentials the store no longer accepts: temporary credentials past their
@@ -233,7 +230,7 @@ export class S3Requester {
 }
 
 function payloadHashOf(body: PreparedBody | undefined): string {
-  if (body === undefined) return EMPTY_PAYLOAD_SHA256;
+  if (body === undefined) return EMPTY_SHA256;
   // bodies in memory are hashed so a proxy cannot alter them unnoticed; streams are not read twice for it
   if (body.kind === 'bytes') return createHash('sha256').update(body.bytes).digest('hex');
   return UNSIGNED_PAYLOAD;

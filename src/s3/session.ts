@@ -60,7 +60,8 @@ import {
   validateVersionId,
 } from './options.js';
 import { S3Requester } from './requester.js';
-import { encodeKeyPath, presignUrl } from './sigv4/index.js';
+import { presignUrl } from './sigv4/presign.js';
+import { encodeKeyPath } from './sigv4/sign.js';
 import { S3Site } from './site.js';
 import { parseCopyObjectResult, parseListObjectsV2, parseListObjectVersions } from './xml/index.js';
 

@@ -9,7 +9,7 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import { signRequest } from '../../src/s3/sigv4/index.js';
+import { signRequest } from '../../src/s3/sigv4/sign.js';
 
 export async function iamCall(
   endpoint: string,

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { signRequest } from '../../src/index.js';
-import { canonicalQuery, type QueryParams } from '../../src/s3/sigv4/index.js';
+import { canonicalQuery, type QueryParams } from '../../src/s3/sigv4/sign.js';
 import { s3Env } from '../integration/s3-env.js';
 
 /** Sends a path-style request for `bucket` with `query` and `body`, signed with the test credentials. */

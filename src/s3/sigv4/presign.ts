@@ -1,29 +1,30 @@
 /**
  * Presigned URLs: SigV4 with the authentication in the query string, so a URL alone grants one
- * operation until it expires.
+ * operation until it expires. The stages are those of header signing (`sign.ts`); only the query
+ * and the payload hash differ.
  *
  * @module
  */
-import { createHmac } from 'node:crypto';
 import { ConfigError } from '../../errors.js';
 import {
+  ALGORITHM,
   buildCanonicalHeaders,
-  canonicalRequest,
+  checkSigningInput,
   credentialScope,
   type HeaderInput,
-  stringToSign,
-} from './canonical.js';
-import { ALGORITHM, MAX_PRESIGN_EXPIRES_SECONDS, S3_SERVICE, UNSIGNED_PAYLOAD } from './constants.js';
-import { joinSortedPairs, uriEncode } from './encode.js';
-import {
-  checkSigningInput,
+  joinSortedPairs,
   type RequestTarget,
   resolveTarget,
-  type SigningCredentials,
+  type SignatureDetails,
+  type SigningOptions,
+  signCanonicalRequest,
   toAmzDate,
-} from './prepare.js';
-import type { SignatureDetails } from './signer.js';
-import { defaultSigningKeyCache, type SigningKeyCache } from './signing-key.js';
+  UNSIGNED_PAYLOAD,
+  uriEncode,
+} from './sign.js';
+
+/** S3 refuses presigned URLs that live longer than 7 days (604 800 s), whatever the credentials allow. */
+const MAX_PRESIGN_EXPIRES_SECONDS = 604_800;
 
 /** Query parameters the presigner writes; a target that already has one of them is refused. */
 const AUTH_PARAMS: ReadonlySet<string> = new Set([
@@ -37,9 +38,7 @@ const AUTH_PARAMS: ReadonlySet<string> = new Set([
 ]);
 
 /** What {@link presignUrl} needs to know, besides where the request goes. */
-export interface PresignOptions {
-  /** HTTP method the URL is for (`GET`, `PUT`, …). */
-  readonly method: string;
+interface PresignOptions extends SigningOptions {
   /**
    * Scheme, host and port of the URL, such as `http://127.0.0.1:7480`, for a `host` + `path`
    * target (a `URL` target brings its own). @defaultValue `https://${host}`
@@ -47,21 +46,11 @@ export interface PresignOptions {
   readonly origin?: string | undefined;
   /** Seconds the URL stays valid: an integer from 1 to 604 800 (7 days, S3's limit). */
   readonly expiresIn: number;
-  /** The credentials to sign with. Temporary credentials cap the lifetime at their own expiry. */
-  readonly credentials: SigningCredentials;
-  /** The region, such as `us-east-1`. */
-  readonly region: string;
-  /** The service name. @defaultValue `'s3'` */
-  readonly service?: string | undefined;
-  /** When the URL starts being valid (the signing time). @defaultValue `new Date()` */
-  readonly now?: Date | undefined;
   /**
    * Extra headers to bind to the URL (such as `content-type` for an upload); whoever uses the URL
    * must send them with exactly these values. `host` is always signed.
    */
   readonly headers?: HeaderInput | undefined;
-  /** Where signing keys are cached. @defaultValue the module's shared cache */
-  readonly signingKeyCache?: SigningKeyCache | undefined;
 }
 
 /** A URL to presign: where the request goes (a `URL`, or `host` + encoded `path` + `query`) and how. */
@@ -74,10 +63,12 @@ export type PresignInput = RequestTarget & PresignOptions;
  *
  * @example
  * ```ts
+ * import { presignUrl } from 's3func';
+ *
  * const url = presignUrl({
  *   method: 'GET',
  *   host: 'my-bucket.s3.amazonaws.com',
- *   path: objectPath('report.pdf'),
+ *   path: '/reports/2024%20Q1.pdf', // the key "reports/2024 Q1.pdf", percent-encoded once
  *   expiresIn: 3600,
  *   credentials: { accessKeyId, secretAccessKey },
  *   region: 'us-east-1',
@@ -92,8 +83,7 @@ export function presignUrl(input: PresignInput): string {
 /** Like {@link presignUrl}, and also returns every intermediate stage of the signature. */
 export function presignUrlDetailed(input: PresignInput): SignatureDetails & { url: string } {
   const { credentials, region, expiresIn } = input;
-  const service = input.service ?? S3_SERVICE;
-  checkSigningInput(credentials, region, service);
+  const service = checkSigningInput(input);
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES_SECONDS) {
     throw new ConfigError(
       `expiresIn must be an integer number of seconds from 1 to ${MAX_PRESIGN_EXPIRES_SECONDS} (7 days), got ${typeof expiresIn === 'number' ? expiresIn : typeof expiresIn}`,
@@ -102,8 +92,7 @@ export function presignUrlDetailed(input: PresignInput): SignatureDetails & { ur
   }
   const target = resolveTarget(input);
   const amzDate = toAmzDate(input.now ?? new Date());
-  const date = amzDate.slice(0, 8);
-  const scope = credentialScope(date, region, service);
+  const scope = credentialScope(amzDate.slice(0, 8), region, service);
   const { canonicalHeaders, signedHeaders } = buildCanonicalHeaders(input.headers, target.host, []);
 
   const pairs = splitCanonicalQuery(target.canonicalQuery);
@@ -118,7 +107,7 @@ export function presignUrlDetailed(input: PresignInput): SignatureDetails & { ur
   if (token !== undefined && token.length > 0) pairs.push(['X-Amz-Security-Token', uriEncode(token)]);
   const query = joinSortedPairs(pairs);
 
-  const canonical = canonicalRequest({
+  const details = signCanonicalRequest(input, service, amzDate, scope, {
     method: input.method,
     canonicalUri: target.canonicalUri,
     canonicalQuery: query,
@@ -126,25 +115,10 @@ export function presignUrlDetailed(input: PresignInput): SignatureDetails & { ur
     signedHeaders,
     payloadHash: UNSIGNED_PAYLOAD,
   });
-  const toSign = stringToSign(amzDate, scope, canonical);
-  const key = (input.signingKeyCache ?? defaultSigningKeyCache).get(
-    credentials.secretAccessKey,
-    date,
-    region,
-    service,
-  );
-  const signature = createHmac('sha256', key).update(toSign).digest('hex');
   const origin = input.url === undefined ? (input.origin ?? target.origin) : target.origin;
-  const url = `${origin}${target.canonicalUri}?${query}&X-Amz-Signature=${signature}`;
-  return {
-    url,
-    canonicalRequest: canonical,
-    stringToSign: toSign,
-    signature,
-    signedHeaders,
-    credentialScope: scope,
-    amzDate,
-  };
+  return Object.assign(details, {
+    url: `${origin}${target.canonicalUri}?${query}&X-Amz-Signature=${details.signature}`,
+  });
 }
 
 /** Splits a canonical (already encoded) query string back into pairs, refusing auth parameters. */

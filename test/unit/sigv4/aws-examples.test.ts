@@ -6,16 +6,10 @@
  * copied from those pages.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  EMPTY_SHA256,
-  objectPath,
-  presignUrlDetailed,
-  type SigningCredentials,
-  sha256Hex,
-  signRequestDetailed,
-} from '../../../src/s3/sigv4/index.js';
+import { presignUrlDetailed } from '../../../src/s3/sigv4/presign.js';
+import { EMPTY_SHA256, encodeKeyPath, sha256Hex, signRequestDetailed } from '../../../src/s3/sigv4/sign.js';
 
-const credentials: SigningCredentials = {
+const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
@@ -28,7 +22,7 @@ describe('AWS S3 documentation: Authorization header, payload in a single chunk'
     const result = signRequestDetailed({
       method: 'GET',
       host,
-      path: objectPath('test.txt'),
+      path: `/${encodeKeyPath('test.txt')}`,
       headers: { Range: 'bytes=0-9' },
       payloadHash: EMPTY_SHA256,
       credentials,
@@ -74,7 +68,7 @@ describe('AWS S3 documentation: Authorization header, payload in a single chunk'
     const result = signRequestDetailed({
       method: 'PUT',
       host,
-      path: objectPath('test$file.text'),
+      path: `/${encodeKeyPath('test$file.text')}`,
       headers: { Date: 'Fri, 24 May 2013 00:00:00 GMT', 'x-amz-storage-class': 'REDUCED_REDUNDANCY' },
       payloadHash,
       credentials,
@@ -220,7 +214,7 @@ describe('AWS S3 documentation: query string authentication (presigned URL)', ()
     const result = presignUrlDetailed({
       method: 'GET',
       host,
-      path: objectPath('test.txt'),
+      path: `/${encodeKeyPath('test.txt')}`,
       expiresIn: 86400,
       credentials,
       region,

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import {
-  MAX_PRESIGN_EXPIRES_SECONDS,
-  objectPath,
-  type PresignOptions,
-  presignUrl,
-  presignUrlDetailed,
-  type RequestTarget,
-} from '../../../src/s3/sigv4/index.js';
+import { type PresignInput, presignUrl, presignUrlDetailed } from '../../../src/s3/sigv4/presign.js';
+import { encodeKeyPath, type RequestTarget } from '../../../src/s3/sigv4/sign.js';
 
 const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -17,8 +11,8 @@ const now = new Date('2013-05-24T00:00:00Z');
 const host = 'examplebucket.s3.amazonaws.com';
 
 function presign(
-  overrides: Partial<PresignOptions> = {},
-  target: RequestTarget = { host, path: objectPath('test.txt') },
+  overrides: Partial<Omit<PresignInput, keyof RequestTarget>> = {},
+  target: RequestTarget = { host, path: '/test.txt' },
 ) {
   return presignUrlDetailed({
     method: 'GET',
@@ -33,14 +27,7 @@ function presign(
 
 describe('presignUrl', () => {
   it('rejects expiresIn 0, negative, above 7 days and non-integers with ConfigError', () => {
-    for (const expiresIn of [
-      0,
-      -1,
-      MAX_PRESIGN_EXPIRES_SECONDS + 1,
-      1.5,
-      Number.NaN,
-      Number.POSITIVE_INFINITY,
-    ]) {
+    for (const expiresIn of [0, -1, 604_801, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => presign({ expiresIn })).toThrow(ConfigError);
       try {
         presign({ expiresIn });
@@ -53,7 +40,6 @@ describe('presignUrl', () => {
   });
 
   it('accepts the bounds 1 s and 604800 s (7 days)', () => {
-    expect(MAX_PRESIGN_EXPIRES_SECONDS).toBe(604_800);
     expect(new URL(presign({ expiresIn: 1 }).url).searchParams.get('X-Amz-Expires')).toBe('1');
     expect(new URL(presign({ expiresIn: 604_800 }).url).searchParams.get('X-Amz-Expires')).toBe('604800');
   });
@@ -76,7 +62,7 @@ describe('presignUrl', () => {
       {},
       {
         host,
-        path: objectPath('a b.txt'),
+        path: `/${encodeKeyPath('a b.txt')}`,
         query: { versionId: 'v 1', 'response-content-type': 'text/plain' },
       },
     );
@@ -122,7 +108,7 @@ describe('presignUrl', () => {
       method: 'GET',
       origin: 'http://127.0.0.1:7480',
       host: '127.0.0.1:7480',
-      path: objectPath('k', 'bucket'),
+      path: '/bucket/k',
       query: { versionId: 'v1' },
       expiresIn: 900,
       credentials,

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { CredentialsError, NetworkError, ResponseError, S3funcError, TimeoutError } from '../../../errors.js';
 import { redact } from '../../../http/redact.js';
 import { sleep } from '../../../util/abort.js';
-import { signRequest } from '../../sigv4/index.js';
+import { signRequest } from '../../sigv4/sign.js';
 import { credentialRequest } from '../http.js';
 import type { AwsCredentialIdentity } from '../types.js';
 import { parseStsCredentials, parseStsError, type StsCredentials } from './xml.js';
