@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import { SigningKeyCache, signRequest } from '../../../src/s3/sigv4/sign.js';
+import { ConfigError } from '../../../../src/errors.js';
+import { SigningKeyCache, signRequest } from '../../../../src/s3/sigv4/sign.js';
 
 const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 

@@ -6,8 +6,13 @@
  * copied from those pages.
  */
 import { describe, expect, it } from 'vitest';
-import { presignUrlDetailed } from '../../../src/s3/sigv4/presign.js';
-import { EMPTY_SHA256, encodeKeyPath, sha256Hex, signRequestDetailed } from '../../../src/s3/sigv4/sign.js';
+import { presignUrlDetailed } from '../../../../src/s3/sigv4/presign.js';
+import {
+  EMPTY_SHA256,
+  encodeKeyPath,
+  sha256Hex,
+  signRequestDetailed,
+} from '../../../../src/s3/sigv4/sign.js';
 
 const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',

@@ -6,7 +6,7 @@ import {
   canonicalQueryFromSearch,
   encodeKeyPath,
   uriEncode,
-} from '../../../src/s3/sigv4/sign.js';
+} from '../../../../src/s3/sigv4/sign.js';
 
 /** Only unreserved characters, `%XX` with uppercase hex, and `/`. */
 const ENCODED_PATH = /^(?:[A-Za-z0-9\-._~/]|%[0-9A-F]{2})*$/;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import { type PresignInput, presignUrl, presignUrlDetailed } from '../../../src/s3/sigv4/presign.js';
-import { encodeKeyPath, type RequestTarget } from '../../../src/s3/sigv4/sign.js';
+import { ConfigError } from '../../../../src/errors.js';
+import { type PresignInput, presignUrl, presignUrlDetailed } from '../../../../src/s3/sigv4/presign.js';
+import { encodeKeyPath, type RequestTarget } from '../../../../src/s3/sigv4/sign.js';
 
 const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',

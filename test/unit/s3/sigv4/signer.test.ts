@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../../src/errors.js';
 import {
   EMPTY_SHA256,
   encodeKeyPath,
@@ -9,7 +9,7 @@ import {
   signRequest,
   signRequestDetailed,
   UNSIGNED_PAYLOAD,
-} from '../../../src/s3/sigv4/sign.js';
+} from '../../../../src/s3/sigv4/sign.js';
 
 const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
